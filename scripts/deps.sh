@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs what a fresh Debian 12 machine lacks to build, run and test jwtd:
+# the C libraries from Debian's packages and the Node test peers from npm
+# (into tests/node_modules, never globally). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkgs=(build-essential cmake pkg-config libssl-dev libyajl-dev
+      libmicrohttpd-dev libsqlite3-dev libsodium-dev libunistring-dev
+      libinih-dev libcmocka-dev curl ca-certificates)
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \
+        || missing+=("$p")
+done
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "deps: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+        --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${JWTD_SKIP_NODE:-0}" != 1 ] && [ -f tests/package.json ]; then
+    if [ ! -d tests/node_modules ] || [ tests/package.json -nt tests/node_modules ]; then
+        echo "deps: installing Node test peers into tests/node_modules"
+        (cd tests && npm install --no-audit --no-fund --loglevel=error)
+    fi
+fi
