@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 the jwtd authors
+ *
+ * Internal helpers shared by the public-key loaders (PEM, JWK, key
+ * generation): turning an OpenSSL key into a jwtd_key after checking that
+ * its type, curve and size are ones JWS may use, and the strict base64url
+ * and JSON string writers the JWK code needs.
+ */
+#ifndef JWTD_KEY_PKEY_H
+#define JWTD_KEY_PKEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <openssl/evp.h>
+
+#include "internal.h"
+
+/* Largest key document (PEM text, JWK or JWKS JSON) accepted, in bytes.
+ * An 8192-bit RSA private JWK is under 12 KiB; a JWKS of many keys or a
+ * PEM certificate chain stays well below this. */
+#define JWTD__MAX_KEY_DOC (1024u * 1024u)
+
+/* Wraps pkey in a new jwtd_key after checking that it is RSA (at most
+ * JWTD__MAX_RSA_BITS), RSA-PSS, EC on a named P-256/P-384/P-521 curve, or
+ * Ed25519, and sets type, bits, curve_nid and is_private.  Takes
+ * ownership of pkey in every case (freed on failure).  Fills err with
+ * JWTD_ERR_BAD_KEY and a reason when the key is refused. */
+jwtd_err jwtd__key_from_evp(EVP_PKEY *pkey, bool is_private, jwtd_key **out,
+                            jwtd_error *err);
+
+/* Strict base64url (RFC 7515 2, RFC 4648 5) without padding and with
+ * zero unused bits; *out is malloc'd (caller frees, wiping if secret).
+ * Returns false on any deviation or when out of memory (*out NULL). */
+bool jwtd__b64u_decode_strict(const char *in, size_t len,
+                              unsigned char **out, size_t *out_len);
+
+/* A growing text buffer for writing JSON. */
+struct jwtd__buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    bool failed;  /* an allocation failed; data is then NULL */
+};
+
+void jwtd__buf_add(struct jwtd__buf *b, const char *s, size_t len);
+void jwtd__buf_str(struct jwtd__buf *b, const char *s);
+/* s as a quoted JSON string with the escapes RFC 8259 7 requires. */
+void jwtd__buf_json_str(struct jwtd__buf *b, const char *s, size_t len);
+/* bytes as unpadded base64url, quoted. */
+void jwtd__buf_b64u(struct jwtd__buf *b, const unsigned char *p, size_t n);
+/* Wipes and frees the buffer's contents. */
+void jwtd__buf_wipe(struct jwtd__buf *b);
+
+#endif /* JWTD_KEY_PKEY_H */
