@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include <openssl/evp.h>
+#include <yajl/yajl_tree.h>
 
 #include "internal.h"
 
@@ -51,5 +52,23 @@ void jwtd__buf_json_str(struct jwtd__buf *b, const char *s, size_t len);
 void jwtd__buf_b64u(struct jwtd__buf *b, const unsigned char *p, size_t n);
 /* Wipes and frees the buffer's contents. */
 void jwtd__buf_wipe(struct jwtd__buf *b);
+
+/* Parses a key document (JWK or JWKS) into a YAJL tree after bounding
+ * it: at most JWTD__MAX_KEY_DOC bytes, nesting depth 8, no comments, no
+ * \u0000 escape (YAJL's tree keeps NUL-terminated strings, so one would
+ * silently cut a name short), and no object with two members of the same
+ * name (RFC 8259 4 leaves duplicates undefined; RFC 7517 4 asks that a
+ * JWK have none).  *out is freed with yajl_tree_free. */
+jwtd_err jwtd__json_tree(const char *json, size_t len, yajl_val *out,
+                         jwtd_error *err);
+
+/* The member name of object obj, or NULL. */
+yajl_val jwtd__json_get(yajl_val obj, const char *name);
+
+/* A key from one parsed JWK object.  *unsupported is set when the JWK is
+ * well-formed but of a kind jwtd does not implement (another kty, curve
+ * or a non-JWS alg), so that a JWKS may skip it. */
+jwtd_err jwtd__key_from_jwk_val(yajl_val obj, jwtd_key **out,
+                                bool *unsupported, jwtd_error *err);
 
 #endif /* JWTD_KEY_PKEY_H */
