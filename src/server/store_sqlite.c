@@ -1,0 +1,689 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 the jwtd authors
+ *
+ * The SQLite implementation of store.h.  One connection per store handle,
+ * guarded by one mutex: SQLite serialises writers anyway, the hot reads
+ * (a user by id on every authenticated request) are microseconds, and a
+ * single connection keeps prepared statements and WAL state simple.  WAL
+ * mode and a busy timeout let `jwtd user` and `jwtd key` change the store
+ * while `jwtd serve` has it open.  The schema is versioned with PRAGMA
+ * user_version; each entry of migrations[] moves it one version on, so a
+ * PostgreSQL backend can later apply the same steps behind the same
+ * header.  The file is created mode 0600 (the WAL and shared-memory files
+ * inherit the database's mode) because it holds password hashes and
+ * private keys.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "server/store.h"
+
+/* How long a writer waits for another process's lock before giving up. */
+#define BUSY_TIMEOUT_MS 5000
+
+/* Schema steps; migrations[i] takes user_version i to i + 1.  Never edit
+ * a step once released: add a new one.  Users get AUTOINCREMENT so an id,
+ * which is the token's sub, is never handed to a second user after a
+ * deletion. */
+static const char *const migrations[] = {
+    "CREATE TABLE users ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " name TEXT NOT NULL UNIQUE,"
+    " password_hash TEXT NOT NULL,"
+    " roles TEXT NOT NULL DEFAULT '',"
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " created_at INTEGER NOT NULL,"
+    " sessions_valid_after INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE keys ("
+    " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " kid TEXT NOT NULL UNIQUE,"
+    " alg TEXT NOT NULL,"
+    " material TEXT NOT NULL,"
+    " state INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL,"
+    " retired_at INTEGER NOT NULL DEFAULT 0);",
+};
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+#define USER_COLS "id, name, password_hash, roles, disabled, created_at," \
+                  " sessions_valid_after"
+
+/* Statements prepared once at open; the index names the statement. */
+enum stmt_id {
+    S_USER_ADD,
+    S_USER_GET,
+    S_USER_GET_ID,
+    S_USER_EACH,
+    S_USER_COUNT,
+    S_USER_PASSWD,
+    S_USER_DISABLE,
+    S_USER_DEL,
+    S_KEY_RETIRE,
+    S_KEY_ADD,
+    S_KEY_EACH,
+    S_KEY_PRUNE,
+    S_BEGIN,
+    S_COMMIT,
+    S_ROLLBACK,
+    S__COUNT
+};
+
+static const char *const stmt_sql[S__COUNT] = {
+    [S_USER_ADD] = "INSERT INTO users (name, password_hash, roles,"
+                   " created_at, sessions_valid_after)"
+                   " VALUES (?1, ?2, ?3, ?4, ?4)",
+    [S_USER_GET] = "SELECT " USER_COLS " FROM users WHERE name = ?1",
+    [S_USER_GET_ID] = "SELECT " USER_COLS " FROM users WHERE id = ?1",
+    [S_USER_EACH] = "SELECT " USER_COLS " FROM users ORDER BY name",
+    [S_USER_COUNT] = "SELECT count(*) FROM users",
+    [S_USER_PASSWD] = "UPDATE users SET password_hash = ?2,"
+                      " sessions_valid_after = ?3 WHERE name = ?1",
+    [S_USER_DISABLE] = "UPDATE users SET disabled = ?2,"
+                       " sessions_valid_after = CASE WHEN ?2"
+                       " THEN ?3 ELSE sessions_valid_after END"
+                       " WHERE name = ?1",
+    [S_USER_DEL] = "DELETE FROM users WHERE name = ?1",
+    [S_KEY_RETIRE] = "UPDATE keys SET state = 1, retired_at = ?1"
+                     " WHERE state = 0",
+    [S_KEY_ADD] = "INSERT INTO keys (kid, alg, material, state, created_at)"
+                  " VALUES (?1, ?2, ?3, 0, ?4)",
+    [S_KEY_EACH] = "SELECT kid, alg, material, state, created_at, retired_at"
+                   " FROM keys ORDER BY created_at DESC, seq DESC",
+    [S_KEY_PRUNE] = "DELETE FROM keys WHERE state = 1 AND retired_at < ?1",
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+};
+
+struct jwtd__store {
+    sqlite3 *db;
+    pthread_mutex_t mu;
+    sqlite3_stmt *stmt[S__COUNT];
+};
+
+static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (errbuf == NULL || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(errbuf, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static int64_t now_seconds(void)
+{
+    return (int64_t)time(NULL);
+}
+
+/* Creates the file with mode 0600 before SQLite sees it, so the hashes
+ * and keys are never readable by others, not even for an instant; an
+ * existing file readable by group or others is narrowed to its owner. */
+static int create_private(const char *path, char *errbuf, size_t errlen)
+{
+    struct stat sb;
+    int fd;
+
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        set_err(errbuf, errlen, "cannot open %s: %s", path,
+                strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        set_err(errbuf, errlen, "%s is not a regular file", path);
+        close(fd);
+        return -1;
+    }
+    if ((sb.st_mode & 077) != 0 &&
+        fchmod(fd, sb.st_mode & 0700) != 0) {
+        set_err(errbuf, errlen, "cannot make %s private: %s", path,
+                strerror(errno));
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+static int exec_sql(sqlite3 *db, const char *sql, char *errbuf,
+                    size_t errlen)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        set_err(errbuf, errlen, "%s", msg ? msg : sqlite3_errmsg(db));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int user_version(sqlite3 *db, int *version)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) !=
+        SQLITE_OK)
+        goto out;
+    if (sqlite3_step(st) != SQLITE_ROW)
+        goto out;
+    *version = sqlite3_column_int(st, 0);
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Brings the schema to SCHEMA_VERSION, one step per transaction.  The
+ * version is read again inside each write transaction so two processes
+ * opening a new store at once do not both apply a step. */
+static int migrate(sqlite3 *db, char *errbuf, size_t errlen)
+{
+    char sql[64];
+    int version;
+
+    for (;;) {
+        if (exec_sql(db, "BEGIN IMMEDIATE", errbuf, errlen) != 0)
+            return -1;
+        if (user_version(db, &version) != 0) {
+            set_err(errbuf, errlen, "cannot read schema version: %s",
+                    sqlite3_errmsg(db));
+            goto fail;
+        }
+        if (version > SCHEMA_VERSION) {
+            set_err(errbuf, errlen, "store schema version %d is newer than "
+                    "this jwtd understands (%d)", version, SCHEMA_VERSION);
+            goto fail;
+        }
+        if (version == SCHEMA_VERSION)
+            return exec_sql(db, "COMMIT", errbuf, errlen);
+        if (exec_sql(db, migrations[version], errbuf, errlen) != 0)
+            goto fail;
+        snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", version + 1);
+        if (exec_sql(db, sql, errbuf, errlen) != 0 ||
+            exec_sql(db, "COMMIT", errbuf, errlen) != 0)
+            goto fail;
+    }
+fail:
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+}
+
+static int configure(sqlite3 *db, char *errbuf, size_t errlen)
+{
+    sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+    /* secure_delete overwrites freed pages, so a deleted user's hash or a
+     * pruned key does not linger in the file. */
+    return exec_sql(db, "PRAGMA journal_mode = WAL;"
+                    "PRAGMA synchronous = NORMAL;"
+                    "PRAGMA foreign_keys = ON;"
+                    "PRAGMA secure_delete = ON;", errbuf, errlen);
+}
+
+jwtd__store_rc jwtd__store_open(const char *path, jwtd__store **out,
+                                char *errbuf, size_t errlen)
+{
+    jwtd__store *st = NULL;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+    int i;
+
+    if (out == NULL)
+        return JWTD__STORE_ERROR;
+    *out = NULL;
+    if (path == NULL || *path == '\0') {
+        set_err(errbuf, errlen, "no store path given");
+        return JWTD__STORE_ERROR;
+    }
+    if (create_private(path, errbuf, errlen) != 0)
+        return JWTD__STORE_ERROR;
+    st = calloc(1, sizeof(*st));
+    if (st == NULL) {
+        set_err(errbuf, errlen, "out of memory");
+        return JWTD__STORE_ERROR;
+    }
+    if (pthread_mutex_init(&st->mu, NULL) != 0) {
+        set_err(errbuf, errlen, "cannot create mutex");
+        free(st);
+        return JWTD__STORE_ERROR;
+    }
+    /* NOMUTEX: our own mutex serialises every use of the connection. */
+    if (sqlite3_open_v2(path, &st->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+                            SQLITE_OPEN_NOFOLLOW,
+                        NULL) != SQLITE_OK) {
+        set_err(errbuf, errlen, "cannot open %s: %s", path,
+                st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        goto out;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    if (configure(st->db, errbuf, errlen) != 0 ||
+        migrate(st->db, errbuf, errlen) != 0)
+        goto out;
+    for (i = 0; i < S__COUNT; i++) {
+        if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
+                               SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
+                               NULL) != SQLITE_OK) {
+            set_err(errbuf, errlen, "cannot prepare statement: %s",
+                    sqlite3_errmsg(st->db));
+            goto out;
+        }
+    }
+    *out = st;
+    st = NULL;
+    rc = JWTD__STORE_OK;
+out:
+    jwtd__store_close(st);
+    return rc;
+}
+
+void jwtd__store_close(jwtd__store *st)
+{
+    int i;
+
+    if (st == NULL)
+        return;
+    for (i = 0; i < S__COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    /* The last connection to close checkpoints the WAL into the file. */
+    sqlite3_close(st->db);
+    pthread_mutex_destroy(&st->mu);
+    free(st);
+}
+
+/* Takes the lock and hands out a reset statement.  Every user of a
+ * statement calls release() when done with it. */
+static sqlite3_stmt *acquire(jwtd__store *st, enum stmt_id id)
+{
+    pthread_mutex_lock(&st->mu);
+    return st->stmt[id];
+}
+
+static void release(jwtd__store *st, sqlite3_stmt *s)
+{
+    if (s != NULL) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+    }
+    pthread_mutex_unlock(&st->mu);
+}
+
+/* Runs a statement that the caller has locked and bound, expecting no
+ * row.  The statement is reset. */
+static jwtd__store_rc step_done(jwtd__store *st, sqlite3_stmt *s)
+{
+    int r = sqlite3_step(s);
+
+    sqlite3_reset(s);
+    if (r == SQLITE_DONE)
+        return JWTD__STORE_OK;
+    if (r == SQLITE_CONSTRAINT_UNIQUE || r == SQLITE_CONSTRAINT_PRIMARYKEY)
+        return JWTD__STORE_EXISTS;
+    (void)st;
+    return JWTD__STORE_ERROR;
+}
+
+static char *dup_text(sqlite3_stmt *s, int col)
+{
+    const unsigned char *t = sqlite3_column_text(s, col);
+    int n = sqlite3_column_bytes(s, col);
+    char *copy;
+
+    if (t == NULL)
+        t = (const unsigned char *)"";
+    copy = malloc((size_t)n + 1);
+    if (copy == NULL)
+        return NULL;
+    memcpy(copy, t, (size_t)n);
+    copy[n] = '\0';
+    return copy;
+}
+
+void jwtd__user_clear(struct jwtd__user *u)
+{
+    if (u == NULL)
+        return;
+    free(u->name);
+    if (u->password_hash != NULL) {
+        /* The hash is not the password, but it is what an offline guesser
+         * wants: do not leave it in freed memory. */
+        memset(u->password_hash, 0, strlen(u->password_hash));
+        free(u->password_hash);
+    }
+    free(u->roles);
+    memset(u, 0, sizeof(*u));
+}
+
+static jwtd__store_rc read_user(sqlite3_stmt *s, struct jwtd__user *u)
+{
+    memset(u, 0, sizeof(*u));
+    u->id = sqlite3_column_int64(s, 0);
+    u->name = dup_text(s, 1);
+    u->password_hash = dup_text(s, 2);
+    u->roles = dup_text(s, 3);
+    u->disabled = sqlite3_column_int(s, 4) != 0;
+    u->created_at = sqlite3_column_int64(s, 5);
+    u->sessions_valid_after = sqlite3_column_int64(s, 6);
+    if (u->name == NULL || u->password_hash == NULL || u->roles == NULL) {
+        jwtd__user_clear(u);
+        return JWTD__STORE_ERROR;
+    }
+    return JWTD__STORE_OK;
+}
+
+jwtd__store_rc jwtd__store_user_add(jwtd__store *st, const char *name,
+                                    const char *password_hash,
+                                    const char *roles, int64_t *id_out)
+{
+    sqlite3_stmt *s;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+
+    if (st == NULL || name == NULL || password_hash == NULL)
+        return JWTD__STORE_ERROR;
+    s = acquire(st, S_USER_ADD);
+    if (sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(s, 2, password_hash, -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_text(s, 3, roles ? roles : "", -1, SQLITE_STATIC) !=
+            SQLITE_OK ||
+        sqlite3_bind_int64(s, 4, now_seconds()) != SQLITE_OK)
+        goto out;
+    rc = step_done(st, s);
+    if (rc == JWTD__STORE_OK && id_out != NULL)
+        *id_out = sqlite3_last_insert_rowid(st->db);
+out:
+    release(st, s);
+    return rc;
+}
+
+/* Runs a bound single-user query and fills *out from its row. */
+static jwtd__store_rc fetch_user(sqlite3_stmt *s, struct jwtd__user *out)
+{
+    int r = sqlite3_step(s);
+
+    if (r == SQLITE_DONE)
+        return JWTD__STORE_NOT_FOUND;
+    if (r != SQLITE_ROW)
+        return JWTD__STORE_ERROR;
+    return read_user(s, out);
+}
+
+jwtd__store_rc jwtd__store_user_get(jwtd__store *st, const char *name,
+                                    struct jwtd__user *out)
+{
+    sqlite3_stmt *s;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+
+    if (st == NULL || name == NULL || out == NULL)
+        return JWTD__STORE_ERROR;
+    s = acquire(st, S_USER_GET);
+    if (sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
+        rc = fetch_user(s, out);
+    release(st, s);
+    return rc;
+}
+
+jwtd__store_rc jwtd__store_user_get_by_id(jwtd__store *st, int64_t id,
+                                          struct jwtd__user *out)
+{
+    sqlite3_stmt *s;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+
+    if (st == NULL || out == NULL)
+        return JWTD__STORE_ERROR;
+    s = acquire(st, S_USER_GET_ID);
+    if (sqlite3_bind_int64(s, 1, id) == SQLITE_OK)
+        rc = fetch_user(s, out);
+    release(st, s);
+    return rc;
+}
+
+/* The lock is held while fn runs, so fn must not call back into the
+ * store (it would deadlock); the CLI only prints. */
+jwtd__store_rc jwtd__store_user_each(jwtd__store *st,
+                                     int (*fn)(const struct jwtd__user *u,
+                                               void *arg),
+                                     void *arg)
+{
+    struct jwtd__user u;
+    sqlite3_stmt *s;
+    jwtd__store_rc rc = JWTD__STORE_OK;
+    int r, stop;
+
+    if (st == NULL || fn == NULL)
+        return JWTD__STORE_ERROR;
+    s = acquire(st, S_USER_EACH);
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        if (read_user(s, &u) != JWTD__STORE_OK) {
+            rc = JWTD__STORE_ERROR;
+            break;
+        }
+        stop = fn(&u, arg);
+        jwtd__user_clear(&u);
+        if (stop != 0)
+            break;
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        rc = JWTD__STORE_ERROR;
+    release(st, s);
+    return rc;
+}
+
+jwtd__store_rc jwtd__store_user_count(jwtd__store *st, int64_t *count)
+{
+    sqlite3_stmt *s;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+
+    if (st == NULL || count == NULL)
+        return JWTD__STORE_ERROR;
+    s = acquire(st, S_USER_COUNT);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        *count = sqlite3_column_int64(s, 0);
+        rc = JWTD__STORE_OK;
+    }
+    release(st, s);
+    return rc;
+}
+
+/* Runs a bound UPDATE or DELETE on one named user: NOT_FOUND when no row
+ * changed. */
+static jwtd__store_rc change_one(jwtd__store *st, sqlite3_stmt *s)
+{
+    jwtd__store_rc rc = step_done(st, s);
+
+    if (rc == JWTD__STORE_OK && sqlite3_changes(st->db) == 0)
+        rc = JWTD__STORE_NOT_FOUND;
+    return rc;
+}
+
+/* Changing a password ends the user's sessions: tokens issued before now
+ * are refused by the server (iat < sessions_valid_after).  Tokens issued
+ * earlier in the same second still pass; iat has one-second resolution. */
+jwtd__store_rc jwtd__store_user_set_password(jwtd__store *st,
+                                             const char *name,
+                                             const char *password_hash)
+{
+    sqlite3_stmt *s;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+
+    if (st == NULL || name == NULL || password_hash == NULL)
+        return JWTD__STORE_ERROR;
+    s = acquire(st, S_USER_PASSWD);
+    if (sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_bind_text(s, 2, password_hash, -1, SQLITE_STATIC) ==
+            SQLITE_OK &&
+        sqlite3_bind_int64(s, 3, now_seconds()) == SQLITE_OK)
+        rc = change_one(st, s);
+    release(st, s);
+    return rc;
+}
+
+jwtd__store_rc jwtd__store_user_set_disabled(jwtd__store *st,
+                                             const char *name,
+                                             bool disabled)
+{
+    sqlite3_stmt *s;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+
+    if (st == NULL || name == NULL)
+        return JWTD__STORE_ERROR;
+    s = acquire(st, S_USER_DISABLE);
+    if (sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
+        sqlite3_bind_int(s, 2, disabled ? 1 : 0) == SQLITE_OK &&
+        sqlite3_bind_int64(s, 3, now_seconds()) == SQLITE_OK)
+        rc = change_one(st, s);
+    release(st, s);
+    return rc;
+}
+
+/* A deleted user's sessions end because the server no longer finds the
+ * id; ids are never reused (AUTOINCREMENT). */
+jwtd__store_rc jwtd__store_user_delete(jwtd__store *st, const char *name)
+{
+    sqlite3_stmt *s;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+
+    if (st == NULL || name == NULL)
+        return JWTD__STORE_ERROR;
+    s = acquire(st, S_USER_DEL);
+    if (sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC) == SQLITE_OK)
+        rc = change_one(st, s);
+    release(st, s);
+    return rc;
+}
+
+void jwtd__stored_key_clear(struct jwtd__stored_key *k)
+{
+    if (k == NULL)
+        return;
+    free(k->kid);
+    free(k->alg);
+    if (k->material != NULL) {
+        memset(k->material, 0, strlen(k->material));
+        free(k->material);
+    }
+    memset(k, 0, sizeof(*k));
+}
+
+/* Retires the active key and inserts the new one in one transaction, so
+ * there is always exactly one active key, even with another process
+ * rotating at the same moment. */
+jwtd__store_rc jwtd__store_key_add_active(jwtd__store *st, const char *kid,
+                                          const char *alg,
+                                          const char *material)
+{
+    sqlite3_stmt *s;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+    int64_t now = now_seconds();
+
+    if (st == NULL || kid == NULL || alg == NULL || material == NULL)
+        return JWTD__STORE_ERROR;
+    pthread_mutex_lock(&st->mu);
+    if (step_done(st, st->stmt[S_BEGIN]) != JWTD__STORE_OK)
+        goto unlock;
+    s = st->stmt[S_KEY_RETIRE];
+    if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
+        step_done(st, s) != JWTD__STORE_OK)
+        goto rollback;
+    s = st->stmt[S_KEY_ADD];
+    if (sqlite3_bind_text(s, 1, kid, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(s, 2, alg, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_text(s, 3, material, -1, SQLITE_STATIC) != SQLITE_OK ||
+        sqlite3_bind_int64(s, 4, now) != SQLITE_OK)
+        goto rollback;
+    rc = step_done(st, s);
+    sqlite3_clear_bindings(s);
+    if (rc != JWTD__STORE_OK)
+        goto rollback;
+    if (step_done(st, st->stmt[S_COMMIT]) != JWTD__STORE_OK) {
+        rc = JWTD__STORE_ERROR;
+        goto rollback;
+    }
+    goto unlock;
+rollback:
+    step_done(st, st->stmt[S_ROLLBACK]);
+unlock:
+    sqlite3_clear_bindings(st->stmt[S_KEY_RETIRE]);
+    sqlite3_clear_bindings(st->stmt[S_KEY_ADD]);
+    pthread_mutex_unlock(&st->mu);
+    return rc;
+}
+
+static jwtd__store_rc read_key(sqlite3_stmt *s, struct jwtd__stored_key *k)
+{
+    memset(k, 0, sizeof(*k));
+    k->kid = dup_text(s, 0);
+    k->alg = dup_text(s, 1);
+    k->material = dup_text(s, 2);
+    k->state = sqlite3_column_int(s, 3) == 0 ? JWTD__KEY_ACTIVE
+                                             : JWTD__KEY_RETIRED;
+    k->created_at = sqlite3_column_int64(s, 4);
+    k->retired_at = sqlite3_column_int64(s, 5);
+    if (k->kid == NULL || k->alg == NULL || k->material == NULL) {
+        jwtd__stored_key_clear(k);
+        return JWTD__STORE_ERROR;
+    }
+    return JWTD__STORE_OK;
+}
+
+/* As with users, fn runs under the lock and must not use the store. */
+jwtd__store_rc jwtd__store_key_each(jwtd__store *st,
+                                    int (*fn)(const struct jwtd__stored_key *k,
+                                              void *arg),
+                                    void *arg)
+{
+    struct jwtd__stored_key k;
+    sqlite3_stmt *s;
+    jwtd__store_rc rc = JWTD__STORE_OK;
+    int r, stop;
+
+    if (st == NULL || fn == NULL)
+        return JWTD__STORE_ERROR;
+    s = acquire(st, S_KEY_EACH);
+    while ((r = sqlite3_step(s)) == SQLITE_ROW) {
+        if (read_key(s, &k) != JWTD__STORE_OK) {
+            rc = JWTD__STORE_ERROR;
+            break;
+        }
+        stop = fn(&k, arg);
+        jwtd__stored_key_clear(&k);
+        if (stop != 0)
+            break;
+    }
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        rc = JWTD__STORE_ERROR;
+    release(st, s);
+    return rc;
+}
+
+jwtd__store_rc jwtd__store_key_prune(jwtd__store *st, int64_t retired_before)
+{
+    sqlite3_stmt *s;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+
+    if (st == NULL)
+        return JWTD__STORE_ERROR;
+    s = acquire(st, S_KEY_PRUNE);
+    if (sqlite3_bind_int64(s, 1, retired_before) == SQLITE_OK)
+        rc = step_done(st, s);
+    release(st, s);
+    return rc;
+}

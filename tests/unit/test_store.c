@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 the jwtd authors
+ *
+ * Tests of the SQLite store: users (add, get, list, password change,
+ * disable, delete, duplicate names, ids never reused), keys (add, rotate,
+ * list newest first, prune), persistence across a reopen, the file's
+ * 0600 mode, the schema version, and use from several threads at once.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <pthread.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "server/store.h"
+
+struct fixture {
+    char dir[64];
+    char path[96];
+    jwtd__store *st;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    char err[256];
+
+    if (f == NULL)
+        return -1;
+    snprintf(f->dir, sizeof(f->dir), "/tmp/jwtd-store-XXXXXX");
+    if (mkdtemp(f->dir) == NULL)
+        return -1;
+    snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
+    if (jwtd__store_open(f->path, &f->st, err, sizeof(err)) !=
+        JWTD__STORE_OK) {
+        fprintf(stderr, "open: %s\n", err);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static void unlink_db(const char *path)
+{
+    char p[128];
+
+    unlink(path);
+    snprintf(p, sizeof(p), "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s-shm", path);
+    unlink(p);
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+
+    jwtd__store_close(f->st);
+    unlink_db(f->path);
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static void reopen(struct fixture *f)
+{
+    char err[256];
+
+    jwtd__store_close(f->st);
+    f->st = NULL;
+    assert_int_equal(jwtd__store_open(f->path, &f->st, err, sizeof(err)),
+                     JWTD__STORE_OK);
+}
+
+static void test_user_add_get(void **state)
+{
+    struct fixture *f = *state;
+    struct jwtd__user u;
+    int64_t id1 = 0, id2 = 0, count = -1;
+    int64_t before = (int64_t)time(NULL);
+
+    assert_int_equal(jwtd__store_user_count(f->st, &count), JWTD__STORE_OK);
+    assert_int_equal(count, 0);
+    assert_int_equal(jwtd__store_user_add(f->st, "alice", "$argon2id$h1",
+                                          "admin,ops", &id1),
+                     JWTD__STORE_OK);
+    assert_int_equal(jwtd__store_user_add(f->st, "bob", "$argon2id$h2",
+                                          NULL, &id2),
+                     JWTD__STORE_OK);
+    assert_int_equal(id1, 1);
+    assert_int_equal(id2, 2);
+    assert_int_equal(jwtd__store_user_add(f->st, "alice", "$argon2id$h3",
+                                          "", NULL),
+                     JWTD__STORE_EXISTS);
+    assert_int_equal(jwtd__store_user_count(f->st, &count), JWTD__STORE_OK);
+    assert_int_equal(count, 2);
+
+    assert_int_equal(jwtd__store_user_get(f->st, "alice", &u),
+                     JWTD__STORE_OK);
+    assert_int_equal(u.id, 1);
+    assert_string_equal(u.name, "alice");
+    assert_string_equal(u.password_hash, "$argon2id$h1");
+    assert_string_equal(u.roles, "admin,ops");
+    assert_false(u.disabled);
+    assert_true(u.created_at >= before && u.created_at <= before + 5);
+    assert_int_equal(u.sessions_valid_after, u.created_at);
+    jwtd__user_clear(&u);
+    assert_null(u.name);
+
+    assert_int_equal(jwtd__store_user_get_by_id(f->st, 2, &u),
+                     JWTD__STORE_OK);
+    assert_string_equal(u.name, "bob");
+    assert_string_equal(u.roles, "");
+    jwtd__user_clear(&u);
+    assert_int_equal(jwtd__store_user_get(f->st, "carol", &u),
+                     JWTD__STORE_NOT_FOUND);
+    assert_int_equal(jwtd__store_user_get_by_id(f->st, 99, &u),
+                     JWTD__STORE_NOT_FOUND);
+    /* Names are compared exactly: canonical forms are the caller's job. */
+    assert_int_equal(jwtd__store_user_get(f->st, "Alice", &u),
+                     JWTD__STORE_NOT_FOUND);
+    jwtd__user_clear(NULL);
+}
+
+struct names {
+    char text[256];
+    int calls;
+    int stop_after;
+};
+
+static int collect(const struct jwtd__user *u, void *arg)
+{
+    struct names *n = arg;
+    size_t used = strlen(n->text);
+
+    snprintf(n->text + used, sizeof(n->text) - used, "%s%s:%lld%s",
+             used ? " " : "", u->name, (long long)u->id,
+             u->disabled ? ":off" : "");
+    n->calls++;
+    return n->stop_after != 0 && n->calls >= n->stop_after;
+}
+
+static void test_user_list(void **state)
+{
+    struct fixture *f = *state;
+    struct names n = {"", 0, 0};
+
+    assert_int_equal(jwtd__store_user_each(f->st, collect, &n),
+                     JWTD__STORE_OK);
+    assert_string_equal(n.text, "");
+    assert_int_equal(jwtd__store_user_add(f->st, "zed", "h", "", NULL), 0);
+    assert_int_equal(jwtd__store_user_add(f->st, "amy", "h", "", NULL), 0);
+    assert_int_equal(jwtd__store_user_add(f->st, "mo", "h", "", NULL), 0);
+    assert_int_equal(jwtd__store_user_set_disabled(f->st, "mo", true), 0);
+    assert_int_equal(jwtd__store_user_each(f->st, collect, &n),
+                     JWTD__STORE_OK);
+    assert_string_equal(n.text, "amy:2 mo:3:off zed:1");
+    /* A non-zero return stops the walk. */
+    memset(&n, 0, sizeof(n));
+    n.stop_after = 2;
+    assert_int_equal(jwtd__store_user_each(f->st, collect, &n),
+                     JWTD__STORE_OK);
+    assert_string_equal(n.text, "amy:2 mo:3:off");
+}
+
+static void test_user_passwd_disable_del(void **state)
+{
+    struct fixture *f = *state;
+    struct jwtd__user u;
+    int64_t id = 0;
+    sqlite3 *db;
+
+    assert_int_equal(jwtd__store_user_add(f->st, "alice", "old", "",
+                                          &id), 0);
+    /* Put sessions_valid_after in the past so each bump shows. */
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE users SET"
+                                  " sessions_valid_after = 5", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    assert_int_equal(jwtd__store_user_set_password(f->st, "alice", "new"),
+                     JWTD__STORE_OK);
+    assert_int_equal(jwtd__store_user_get(f->st, "alice", &u), 0);
+    assert_string_equal(u.password_hash, "new");
+    assert_true(u.sessions_valid_after >= (int64_t)time(NULL) - 5);
+    jwtd__user_clear(&u);
+
+    assert_int_equal(jwtd__store_user_set_disabled(f->st, "alice", true),
+                     JWTD__STORE_OK);
+    assert_int_equal(jwtd__store_user_get(f->st, "alice", &u), 0);
+    assert_true(u.disabled);
+    jwtd__user_clear(&u);
+    assert_int_equal(jwtd__store_user_set_disabled(f->st, "alice", false),
+                     JWTD__STORE_OK);
+    assert_int_equal(jwtd__store_user_get(f->st, "alice", &u), 0);
+    assert_false(u.disabled);
+    jwtd__user_clear(&u);
+
+    assert_int_equal(jwtd__store_user_set_password(f->st, "nobody", "x"),
+                     JWTD__STORE_NOT_FOUND);
+    assert_int_equal(jwtd__store_user_set_disabled(f->st, "nobody", true),
+                     JWTD__STORE_NOT_FOUND);
+    assert_int_equal(jwtd__store_user_delete(f->st, "nobody"),
+                     JWTD__STORE_NOT_FOUND);
+    assert_int_equal(jwtd__store_user_delete(f->st, "alice"),
+                     JWTD__STORE_OK);
+    assert_int_equal(jwtd__store_user_get(f->st, "alice", &u),
+                     JWTD__STORE_NOT_FOUND);
+    assert_int_equal(jwtd__store_user_delete(f->st, "alice"),
+                     JWTD__STORE_NOT_FOUND);
+    /* A new alice is a new subject: the id is never handed out again. */
+    assert_int_equal(jwtd__store_user_add(f->st, "alice", "h", "", &id), 0);
+    assert_int_equal(id, 2);
+}
+
+/* Disabling bumps sessions_valid_after; enabling leaves it alone. */
+static void test_disable_ends_sessions(void **state)
+{
+    struct fixture *f = *state;
+    struct jwtd__user u;
+    sqlite3 *db;
+
+    assert_int_equal(jwtd__store_user_add(f->st, "bob", "h", "", NULL), 0);
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE users SET"
+                                  " sessions_valid_after = 5", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(jwtd__store_user_set_disabled(f->st, "bob", false), 0);
+    assert_int_equal(jwtd__store_user_get(f->st, "bob", &u), 0);
+    assert_int_equal(u.sessions_valid_after, 5);
+    jwtd__user_clear(&u);
+    assert_int_equal(jwtd__store_user_set_disabled(f->st, "bob", true), 0);
+    assert_int_equal(jwtd__store_user_get(f->st, "bob", &u), 0);
+    assert_true(u.sessions_valid_after >= (int64_t)time(NULL) - 5);
+    jwtd__user_clear(&u);
+}
+
+struct keys {
+    char text[512];
+    int active;
+};
+
+static int collect_key(const struct jwtd__stored_key *k, void *arg)
+{
+    struct keys *ks = arg;
+    size_t used = strlen(ks->text);
+
+    snprintf(ks->text + used, sizeof(ks->text) - used, "%s%s/%s/%s/%s",
+             used ? " " : "", k->kid, k->alg,
+             k->state == JWTD__KEY_ACTIVE ? "active" : "retired",
+             k->material);
+    if (k->state == JWTD__KEY_ACTIVE) {
+        ks->active++;
+        assert_int_equal(k->retired_at, 0);
+    } else {
+        assert_true(k->retired_at >= k->created_at);
+    }
+    return 0;
+}
+
+static void test_keys(void **state)
+{
+    struct fixture *f = *state;
+    struct keys ks;
+
+    memset(&ks, 0, sizeof(ks));
+    assert_int_equal(jwtd__store_key_each(f->st, collect_key, &ks), 0);
+    assert_string_equal(ks.text, "");
+    assert_int_equal(jwtd__store_key_add_active(f->st, "k1", "HS256",
+                                                "{\"kty\":\"oct\"}"),
+                     JWTD__STORE_OK);
+    assert_int_equal(jwtd__store_key_add_active(f->st, "k2", "ES256",
+                                                "{\"kty\":\"EC\"}"),
+                     JWTD__STORE_OK);
+    /* A taken kid is refused and the active key stays as it was. */
+    assert_int_equal(jwtd__store_key_add_active(f->st, "k1", "HS256", "{}"),
+                     JWTD__STORE_EXISTS);
+    assert_int_equal(jwtd__store_key_each(f->st, collect_key, &ks), 0);
+    assert_string_equal(ks.text, "k2/ES256/active/{\"kty\":\"EC\"} "
+                        "k1/HS256/retired/{\"kty\":\"oct\"}");
+    assert_int_equal(ks.active, 1);
+
+    assert_int_equal(jwtd__store_key_add_active(f->st, "k3", "HS256", "m3"),
+                     JWTD__STORE_OK);
+    /* Retired before a time in the past: nothing goes. */
+    assert_int_equal(jwtd__store_key_prune(f->st, 1000), JWTD__STORE_OK);
+    memset(&ks, 0, sizeof(ks));
+    assert_int_equal(jwtd__store_key_each(f->st, collect_key, &ks), 0);
+    assert_string_equal(ks.text, "k3/HS256/active/m3 "
+                        "k2/ES256/retired/{\"kty\":\"EC\"} "
+                        "k1/HS256/retired/{\"kty\":\"oct\"}");
+    /* Every retired key goes; the active one never does. */
+    assert_int_equal(jwtd__store_key_prune(f->st, INT64_MAX),
+                     JWTD__STORE_OK);
+    memset(&ks, 0, sizeof(ks));
+    assert_int_equal(jwtd__store_key_each(f->st, collect_key, &ks), 0);
+    assert_string_equal(ks.text, "k3/HS256/active/m3");
+    jwtd__stored_key_clear(NULL);
+}
+
+static void test_reopen_persists(void **state)
+{
+    struct fixture *f = *state;
+    struct jwtd__user u;
+    struct keys ks;
+    int64_t id = 0;
+
+    assert_int_equal(jwtd__store_user_add(f->st, "alice", "h", "r", &id), 0);
+    assert_int_equal(jwtd__store_key_add_active(f->st, "k1", "HS256", "m"),
+                     0);
+    reopen(f);
+    assert_int_equal(jwtd__store_user_get(f->st, "alice", &u), 0);
+    assert_int_equal(u.id, id);
+    assert_string_equal(u.roles, "r");
+    jwtd__user_clear(&u);
+    memset(&ks, 0, sizeof(ks));
+    assert_int_equal(jwtd__store_key_each(f->st, collect_key, &ks), 0);
+    assert_string_equal(ks.text, "k1/HS256/active/m");
+}
+
+static void test_file_mode_and_schema(void **state)
+{
+    struct fixture *f = *state;
+    struct stat sb;
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    char err[256];
+    jwtd__store *other = NULL;
+
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
+                                        NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(s, 0), 1);
+    sqlite3_finalize(s);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s,
+                                        NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
+    sqlite3_finalize(s);
+    /* A store from a newer jwtd is refused, not silently misread. */
+    assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL,
+                                  NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    err[0] = '\0';
+    assert_int_equal(jwtd__store_open(f->path, &other, err, sizeof(err)),
+                     JWTD__STORE_ERROR);
+    assert_null(other);
+    assert_non_null(strstr(err, "newer"));
+    /* An existing file readable by others is narrowed to its owner. */
+    assert_int_equal(chmod(f->path, 0644), 0);
+    assert_int_equal(jwtd__store_open(f->path, &other, err, sizeof(err)),
+                     JWTD__STORE_ERROR);
+    assert_int_equal(stat(f->path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    /* A path that cannot be created is a clear error. */
+    assert_int_equal(jwtd__store_open("/nonexistent-dir/x.db", &other, err,
+                                      sizeof(err)), JWTD__STORE_ERROR);
+    assert_non_null(strstr(err, "/nonexistent-dir/x.db"));
+}
+
+static void *adder(void *arg)
+{
+    jwtd__store *st = arg;
+    struct jwtd__user u;
+    char name[32];
+    int i;
+    static int next;
+    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    int base;
+
+    pthread_mutex_lock(&mu);
+    base = next;
+    next += 100;
+    pthread_mutex_unlock(&mu);
+    for (i = 0; i < 50; i++) {
+        snprintf(name, sizeof(name), "user%d", base + i);
+        if (jwtd__store_user_add(st, name, "h", "", NULL) != 0)
+            return (void *)1;
+        if (jwtd__store_user_get(st, name, &u) != 0)
+            return (void *)1;
+        jwtd__user_clear(&u);
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    struct fixture *f = *state;
+    pthread_t t[4];
+    void *res;
+    int64_t count = 0;
+    int i;
+
+    for (i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, adder, f->st), 0);
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(pthread_join(t[i], &res), 0);
+        assert_null(res);
+    }
+    assert_int_equal(jwtd__store_user_count(f->st, &count), 0);
+    assert_int_equal(count, 200);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_user_add_get),
+        T(test_user_list),
+        T(test_user_passwd_disable_del),
+        T(test_disable_ends_sessions),
+        T(test_keys),
+        T(test_reopen_persists),
+        T(test_file_mode_and_schema),
+        T(test_threads),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
