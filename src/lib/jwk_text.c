@@ -69,7 +69,7 @@ fail:
     return false;
 }
 
-static bool buf_grow(struct jwtd__buf *b, size_t more)
+static bool buf_grow(struct jwtd__kbuf *b, size_t more)
 {
     size_t cap;
     char *p;
@@ -83,7 +83,7 @@ static bool buf_grow(struct jwtd__buf *b, size_t more)
         cap *= 2;
     p = malloc(cap);
     if (p == NULL) {
-        jwtd__buf_wipe(b);
+        jwtd__kbuf_wipe(b);
         b->failed = true;
         return false;
     }
@@ -99,7 +99,7 @@ static bool buf_grow(struct jwtd__buf *b, size_t more)
     return true;
 }
 
-void jwtd__buf_add(struct jwtd__buf *b, const char *s, size_t len)
+void jwtd__kbuf_add(struct jwtd__kbuf *b, const char *s, size_t len)
 {
     if (!buf_grow(b, len))
         return;
@@ -108,42 +108,42 @@ void jwtd__buf_add(struct jwtd__buf *b, const char *s, size_t len)
     b->data[b->len] = '\0';
 }
 
-void jwtd__buf_str(struct jwtd__buf *b, const char *s)
+void jwtd__kbuf_str(struct jwtd__kbuf *b, const char *s)
 {
-    jwtd__buf_add(b, s, strlen(s));
+    jwtd__kbuf_add(b, s, strlen(s));
 }
 
-void jwtd__buf_json_str(struct jwtd__buf *b, const char *s, size_t len)
+void jwtd__kbuf_json_str(struct jwtd__kbuf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
     size_t i;
 
-    jwtd__buf_add(b, "\"", 1);
+    jwtd__kbuf_add(b, "\"", 1);
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             char two[2] = { '\\', (char)c };
-            jwtd__buf_add(b, two, 2);
+            jwtd__kbuf_add(b, two, 2);
         } else if (c < 0x20) {
             esc[4] = hex[c >> 4];
             esc[5] = hex[c & 15];
-            jwtd__buf_add(b, esc, 6);
+            jwtd__kbuf_add(b, esc, 6);
         } else {
-            jwtd__buf_add(b, (const char *)&s[i], 1);
+            jwtd__kbuf_add(b, (const char *)&s[i], 1);
         }
     }
-    jwtd__buf_add(b, "\"", 1);
+    jwtd__kbuf_add(b, "\"", 1);
 }
 
-void jwtd__buf_b64u(struct jwtd__buf *b, const unsigned char *p, size_t n)
+void jwtd__kbuf_b64u(struct jwtd__kbuf *b, const unsigned char *p, size_t n)
 {
     static const char tab[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     size_t i;
     char q[4];
 
-    jwtd__buf_add(b, "\"", 1);
+    jwtd__kbuf_add(b, "\"", 1);
     for (i = 0; i + 3 <= n; i += 3) {
         unsigned long v = ((unsigned long)p[i] << 16) |
                           ((unsigned long)p[i + 1] << 8) | p[i + 2];
@@ -151,26 +151,26 @@ void jwtd__buf_b64u(struct jwtd__buf *b, const unsigned char *p, size_t n)
         q[1] = tab[(v >> 12) & 63];
         q[2] = tab[(v >> 6) & 63];
         q[3] = tab[v & 63];
-        jwtd__buf_add(b, q, 4);
+        jwtd__kbuf_add(b, q, 4);
     }
     if (n - i == 1) {
         unsigned long v = (unsigned long)p[i] << 16;
         q[0] = tab[(v >> 18) & 63];
         q[1] = tab[(v >> 12) & 63];
-        jwtd__buf_add(b, q, 2);
+        jwtd__kbuf_add(b, q, 2);
     } else if (n - i == 2) {
         unsigned long v = ((unsigned long)p[i] << 16) |
                           ((unsigned long)p[i + 1] << 8);
         q[0] = tab[(v >> 18) & 63];
         q[1] = tab[(v >> 12) & 63];
         q[2] = tab[(v >> 6) & 63];
-        jwtd__buf_add(b, q, 3);
+        jwtd__kbuf_add(b, q, 3);
     }
     OPENSSL_cleanse(q, sizeof(q));
-    jwtd__buf_add(b, "\"", 1);
+    jwtd__kbuf_add(b, "\"", 1);
 }
 
-void jwtd__buf_wipe(struct jwtd__buf *b)
+void jwtd__kbuf_wipe(struct jwtd__kbuf *b)
 {
     if (b->data != NULL) {
         OPENSSL_cleanse(b->data, b->cap);

@@ -111,7 +111,7 @@ jwtd_err jwtd_keyring_from_jwks(const char *json, size_t len,
 jwtd_err jwtd_keyring_to_jwks(const jwtd_keyring *ring, char **json_out)
 {
     jwtd_err rc = JWTD_OK;
-    struct jwtd__buf b = { NULL, 0, 0, false };
+    struct jwtd__kbuf b = { NULL, 0, 0, false };
     const char *sep = "";
     size_t i, n;
 
@@ -119,7 +119,7 @@ jwtd_err jwtd_keyring_to_jwks(const jwtd_keyring *ring, char **json_out)
         return JWTD_ERR_BAD_OPTION;
     *json_out = NULL;
     n = jwtd_keyring_count(ring);
-    jwtd__buf_str(&b, "{\"keys\":[");
+    jwtd__kbuf_str(&b, "{\"keys\":[");
     for (i = 0; i < n; i++) {
         const jwtd_key *key = jwtd_keyring_at(ring, i);
         char *jwk = NULL;
@@ -136,12 +136,12 @@ jwtd_err jwtd_keyring_to_jwks(const jwtd_keyring *ring, char **json_out)
         }
         if (rc != JWTD_OK)
             goto out;
-        jwtd__buf_str(&b, sep);
-        jwtd__buf_str(&b, jwk);
+        jwtd__kbuf_str(&b, sep);
+        jwtd__kbuf_str(&b, jwk);
         free(jwk);
         sep = ",";
     }
-    jwtd__buf_str(&b, "]}");
+    jwtd__kbuf_str(&b, "]}");
     if (b.failed) {
         rc = JWTD_ERR_NOMEM;
         goto out;
@@ -149,7 +149,7 @@ jwtd_err jwtd_keyring_to_jwks(const jwtd_keyring *ring, char **json_out)
     *json_out = b.data;
     b.data = NULL;
 out:
-    jwtd__buf_wipe(&b);
+    jwtd__kbuf_wipe(&b);
     return rc;
 }
 

@@ -20,7 +20,7 @@
 
 /* Writes ,"name":"<b64url of the BIGNUM param>", padded to pad bytes
  * when pad is not 0.  Returns false when the key lacks the parameter. */
-static bool put_bn(struct jwtd__buf *b, const EVP_PKEY *pkey,
+static bool put_bn(struct jwtd__kbuf *b, const EVP_PKEY *pkey,
                    const char *param, const char *name, int pad)
 {
     BIGNUM *bn = NULL;
@@ -34,16 +34,16 @@ static bool put_bn(struct jwtd__buf *b, const EVP_PKEY *pkey,
         BN_clear_free(bn);
         return false;
     }
-    jwtd__buf_str(b, ",\"");
-    jwtd__buf_str(b, name);
-    jwtd__buf_str(b, "\":");
-    jwtd__buf_b64u(b, tmp, (size_t)n);
+    jwtd__kbuf_str(b, ",\"");
+    jwtd__kbuf_str(b, name);
+    jwtd__kbuf_str(b, "\":");
+    jwtd__kbuf_b64u(b, tmp, (size_t)n);
     OPENSSL_cleanse(tmp, (size_t)n);
     BN_clear_free(bn);
     return true;
 }
 
-static bool put_rsa(struct jwtd__buf *b, const jwtd_key *key, bool priv)
+static bool put_rsa(struct jwtd__kbuf *b, const jwtd_key *key, bool priv)
 {
     static const char *params[5] = {
         OSSL_PKEY_PARAM_RSA_FACTOR1, OSSL_PKEY_PARAM_RSA_FACTOR2,
@@ -53,7 +53,7 @@ static bool put_rsa(struct jwtd__buf *b, const jwtd_key *key, bool priv)
     static const char *names[5] = { "p", "q", "dp", "dq", "qi" };
     int i;
 
-    jwtd__buf_str(b, "{\"kty\":\"RSA\"");
+    jwtd__kbuf_str(b, "{\"kty\":\"RSA\"");
     if (!put_bn(b, key->pkey, OSSL_PKEY_PARAM_RSA_N, "n", 0) ||
         !put_bn(b, key->pkey, OSSL_PKEY_PARAM_RSA_E, "e", 0))
         return false;
@@ -69,7 +69,7 @@ static bool put_rsa(struct jwtd__buf *b, const jwtd_key *key, bool priv)
     return true;
 }
 
-static bool put_ec(struct jwtd__buf *b, const jwtd_key *key, bool priv)
+static bool put_ec(struct jwtd__kbuf *b, const jwtd_key *key, bool priv)
 {
     const char *crv = "P-256";
     int size = 32;
@@ -81,9 +81,9 @@ static bool put_ec(struct jwtd__buf *b, const jwtd_key *key, bool priv)
         crv = "P-521";
         size = 66;
     }
-    jwtd__buf_str(b, "{\"kty\":\"EC\",\"crv\":\"");
-    jwtd__buf_str(b, crv);
-    jwtd__buf_str(b, "\"");
+    jwtd__kbuf_str(b, "{\"kty\":\"EC\",\"crv\":\"");
+    jwtd__kbuf_str(b, crv);
+    jwtd__kbuf_str(b, "\"");
     if (!put_bn(b, key->pkey, OSSL_PKEY_PARAM_EC_PUB_X, "x", size) ||
         !put_bn(b, key->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, "y", size))
         return false;
@@ -91,54 +91,54 @@ static bool put_ec(struct jwtd__buf *b, const jwtd_key *key, bool priv)
                            size);
 }
 
-static bool put_okp(struct jwtd__buf *b, const jwtd_key *key, bool priv)
+static bool put_okp(struct jwtd__kbuf *b, const jwtd_key *key, bool priv)
 {
     unsigned char raw[32];
     size_t n = sizeof(raw);
 
-    jwtd__buf_str(b, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":");
+    jwtd__kbuf_str(b, "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":");
     if (EVP_PKEY_get_raw_public_key(key->pkey, raw, &n) != 1 || n != 32)
         return false;
-    jwtd__buf_b64u(b, raw, n);
+    jwtd__kbuf_b64u(b, raw, n);
     if (!priv)
         return true;
     n = sizeof(raw);
     if (EVP_PKEY_get_raw_private_key(key->pkey, raw, &n) != 1 || n != 32)
         return false;
-    jwtd__buf_str(b, ",\"d\":");
-    jwtd__buf_b64u(b, raw, n);
+    jwtd__kbuf_str(b, ",\"d\":");
+    jwtd__kbuf_b64u(b, raw, n);
     OPENSSL_cleanse(raw, sizeof(raw));
     return true;
 }
 
 /* kid, alg, use and key_ops as the key carries them. */
-static void put_meta(struct jwtd__buf *b, const jwtd_key *key)
+static void put_meta(struct jwtd__kbuf *b, const jwtd_key *key)
 {
     if (key->kid != NULL) {
-        jwtd__buf_str(b, ",\"kid\":");
-        jwtd__buf_json_str(b, key->kid, strlen(key->kid));
+        jwtd__kbuf_str(b, ",\"kid\":");
+        jwtd__kbuf_json_str(b, key->kid, strlen(key->kid));
     }
     if (key->alg != JWTD_ALG_UNKNOWN) {
-        jwtd__buf_str(b, ",\"alg\":\"");
-        jwtd__buf_str(b, jwtd_alg_name(key->alg));
-        jwtd__buf_str(b, "\"");
+        jwtd__kbuf_str(b, ",\"alg\":\"");
+        jwtd__kbuf_str(b, jwtd_alg_name(key->alg));
+        jwtd__kbuf_str(b, "\"");
     }
     if (key->use == JWTD__USE_SIG)
-        jwtd__buf_str(b, ",\"use\":\"sig\"");
+        jwtd__kbuf_str(b, ",\"use\":\"sig\"");
     else if (key->use == JWTD__USE_ENC)
-        jwtd__buf_str(b, ",\"use\":\"enc\"");
+        jwtd__kbuf_str(b, ",\"use\":\"enc\"");
     if (key->ops != 0) {
         const char *sep = "";
-        jwtd__buf_str(b, ",\"key_ops\":[");
+        jwtd__kbuf_str(b, ",\"key_ops\":[");
         if (key->ops & JWTD__OP_SIGN) {
-            jwtd__buf_str(b, "\"sign\"");
+            jwtd__kbuf_str(b, "\"sign\"");
             sep = ",";
         }
         if (key->ops & JWTD__OP_VERIFY) {
-            jwtd__buf_str(b, sep);
-            jwtd__buf_str(b, "\"verify\"");
+            jwtd__kbuf_str(b, sep);
+            jwtd__kbuf_str(b, "\"verify\"");
         }
-        jwtd__buf_str(b, "]");
+        jwtd__kbuf_str(b, "]");
     }
 }
 
@@ -146,7 +146,7 @@ jwtd_err jwtd_key_to_jwk(const jwtd_key *key, bool include_private,
                          char **json_out)
 {
     jwtd_err rc = JWTD_ERR_INTERNAL;
-    struct jwtd__buf b = { NULL, 0, 0, false };
+    struct jwtd__kbuf b = { NULL, 0, 0, false };
     bool ok = false;
 
     if (key == NULL || json_out == NULL)
@@ -159,8 +159,8 @@ jwtd_err jwtd_key_to_jwk(const jwtd_key *key, bool include_private,
         /* A secret has no public half: it is exported only on request. */
         if (!include_private)
             return JWTD_ERR_BAD_KEY;
-        jwtd__buf_str(&b, "{\"kty\":\"oct\",\"k\":");
-        jwtd__buf_b64u(&b, key->secret, key->secret_len);
+        jwtd__kbuf_str(&b, "{\"kty\":\"oct\",\"k\":");
+        jwtd__kbuf_b64u(&b, key->secret, key->secret_len);
         ok = true;
         break;
     case JWTD_KEY_RSA_PSS:
@@ -183,7 +183,7 @@ jwtd_err jwtd_key_to_jwk(const jwtd_key *key, bool include_private,
     if (!ok)
         goto out;
     put_meta(&b, key);
-    jwtd__buf_str(&b, "}");
+    jwtd__kbuf_str(&b, "}");
     if (b.failed) {
         rc = JWTD_ERR_NOMEM;
         goto out;
@@ -192,7 +192,7 @@ jwtd_err jwtd_key_to_jwk(const jwtd_key *key, bool include_private,
     b.data = NULL;
     rc = JWTD_OK;
 out:
-    jwtd__buf_wipe(&b);
+    jwtd__kbuf_wipe(&b);
     ERR_clear_error();
     return rc;
 }

@@ -37,21 +37,21 @@ bool jwtd__b64u_decode_strict(const char *in, size_t len,
                               unsigned char **out, size_t *out_len);
 
 /* A growing text buffer for writing JSON. */
-struct jwtd__buf {
+struct jwtd__kbuf {
     char *data;
     size_t len;
     size_t cap;
     bool failed;  /* an allocation failed; data is then NULL */
 };
 
-void jwtd__buf_add(struct jwtd__buf *b, const char *s, size_t len);
-void jwtd__buf_str(struct jwtd__buf *b, const char *s);
+void jwtd__kbuf_add(struct jwtd__kbuf *b, const char *s, size_t len);
+void jwtd__kbuf_str(struct jwtd__kbuf *b, const char *s);
 /* s as a quoted JSON string with the escapes RFC 8259 7 requires. */
-void jwtd__buf_json_str(struct jwtd__buf *b, const char *s, size_t len);
+void jwtd__kbuf_json_str(struct jwtd__kbuf *b, const char *s, size_t len);
 /* bytes as unpadded base64url, quoted. */
-void jwtd__buf_b64u(struct jwtd__buf *b, const unsigned char *p, size_t n);
+void jwtd__kbuf_b64u(struct jwtd__kbuf *b, const unsigned char *p, size_t n);
 /* Wipes and frees the buffer's contents. */
-void jwtd__buf_wipe(struct jwtd__buf *b);
+void jwtd__kbuf_wipe(struct jwtd__kbuf *b);
 
 /* Parses a key document (JWK or JWKS) into a YAJL tree after bounding
  * it: at most JWTD__MAX_KEY_DOC bytes, nesting depth 8, no comments, no
