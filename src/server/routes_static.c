@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 the jwtd authors
+ *
+ * The routes that need no credentials: the login page and its script and
+ * style sheet, the liveness probe and the JWKS.  The page is sent with a
+ * strict Content-Security-Policy (only same-origin script, style and
+ * fetch; no framing, RFC 7034's X-Frame-Options as well for old
+ * browsers), which is why its script and style live at their own paths
+ * instead of inline.
+ */
+#include <string.h>
+
+#include "server/http.h"
+
+static const char csp[] =
+    "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "connect-src 'self'; img-src 'self'; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'";
+
+unsigned jwtd__route_page(const struct jwtd__srv *srv,
+                          struct MHD_Connection *conn,
+                          struct jwtd__req *req)
+{
+    const char *hdrs[] = {"Content-Security-Policy", csp,
+                          "X-Frame-Options", "DENY", NULL};
+
+    (void)srv;
+    return jwtd__respond(conn, req, 200, "text/html; charset=utf-8",
+                         jwtd__page_html, strlen(jwtd__page_html),
+                         JWTD__RESP_NO_STORE, hdrs);
+}
+
+unsigned jwtd__route_app_js(const struct jwtd__srv *srv,
+                            struct MHD_Connection *conn,
+                            struct jwtd__req *req)
+{
+    const char *hdrs[] = {"Cache-Control", "no-cache", NULL};
+
+    (void)srv;
+    return jwtd__respond(conn, req, 200, "text/javascript; charset=utf-8",
+                         jwtd__page_js, strlen(jwtd__page_js), 0, hdrs);
+}
+
+unsigned jwtd__route_app_css(const struct jwtd__srv *srv,
+                             struct MHD_Connection *conn,
+                             struct jwtd__req *req)
+{
+    const char *hdrs[] = {"Cache-Control", "no-cache", NULL};
+
+    (void)srv;
+    return jwtd__respond(conn, req, 200, "text/css; charset=utf-8",
+                         jwtd__page_css, strlen(jwtd__page_css), 0, hdrs);
+}
+
+unsigned jwtd__route_healthz(const struct jwtd__srv *srv,
+                             struct MHD_Connection *conn,
+                             struct jwtd__req *req)
+{
+    static const char body[] = "{\"status\":\"ok\"}";
+
+    (void)srv;
+    return jwtd__respond(conn, req, 200, "application/json", body,
+                         sizeof(body) - 1, JWTD__RESP_NO_STORE, NULL);
+}
+
+unsigned jwtd__route_jwks(const struct jwtd__srv *srv,
+                          struct MHD_Connection *conn,
+                          struct jwtd__req *req)
+{
+    /* Public keys only (jwtd_keyring_to_jwks never writes a secret);
+     * cacheable for five minutes so that relying parties do not fetch
+     * it per request, short enough for a rotation to spread. */
+    const char *hdrs[] = {"Cache-Control", "public, max-age=300", NULL};
+
+    return jwtd__respond(conn, req, 200, "application/json", srv->jwks,
+                         strlen(srv->jwks), 0, hdrs);
+}
