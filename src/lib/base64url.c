@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT
+ * Copyright (c) 2026 the jwtd authors
+ *
+ * Strict base64url codec for token segments.  Decoding rejects anything
+ * but the canonical unpadded form: accepting two spellings of one
+ * signature lets a modified token pass as the original (a bypass of
+ * revocation lists and caches keyed by token text, see BL-06).
+ */
+#include <stdint.h>
+
+#include "base64url.h"
+
+static const char alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* 0..63 for alphabet characters, 0xff for everything else. */
+static const uint8_t rev[256] = {
+#define X 0xff
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, 62, X, X,
+    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, X, X, X, X, X, X,
+    X, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, X, X, X, X, 63,
+    X, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+    X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X,
+#undef X
+};
+
+size_t jwtd__b64url_encoded_len(size_t n)
+{
+    return n / 3 * 4 + (n % 3 == 0 ? 0 : n % 3 + 1);
+}
+
+size_t jwtd__b64url_decoded_max(size_t len)
+{
+    /* An upper bound: a 2- or 3-character tail gives 1 or 2 bytes. */
+    return len / 4 * 3 + len % 4;
+}
+
+void jwtd__b64url_encode(const unsigned char *in, size_t n, char *out)
+{
+    size_t i = 0;
+    uint32_t v;
+
+    for (; i + 3 <= n; i += 3) {
+        v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+        *out++ = alphabet[v >> 18];
+        *out++ = alphabet[(v >> 12) & 63];
+        *out++ = alphabet[(v >> 6) & 63];
+        *out++ = alphabet[v & 63];
+    }
+    if (n - i == 1) {
+        v = (uint32_t)in[i] << 16;
+        *out++ = alphabet[v >> 18];
+        *out++ = alphabet[(v >> 12) & 63];
+    } else if (n - i == 2) {
+        v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8;
+        *out++ = alphabet[v >> 18];
+        *out++ = alphabet[(v >> 12) & 63];
+        *out++ = alphabet[(v >> 6) & 63];
+    }
+}
+
+bool jwtd__b64url_alphabet_only(const char *in, size_t len)
+{
+    uint8_t acc = 0;
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        acc |= rev[(unsigned char)in[i]];
+    return (acc & 0x80) == 0;
+}
+
+enum jwtd__b64_status jwtd__b64url_decode(const char *in, size_t len,
+                                          unsigned char *out,
+                                          size_t *out_len)
+{
+    const unsigned char *s = (const unsigned char *)in;
+    size_t i = 0, o = 0, rest;
+    uint32_t v, a, b, c, d;
+
+    *out_len = 0;
+    for (; i + 4 <= len; i += 4) {
+        a = rev[s[i]];
+        b = rev[s[i + 1]];
+        c = rev[s[i + 2]];
+        d = rev[s[i + 3]];
+        if ((a | b | c | d) & 0x80)
+            return JWTD__B64_BAD_CHAR;
+        v = a << 18 | b << 12 | c << 6 | d;
+        out[o++] = (unsigned char)(v >> 16);
+        out[o++] = (unsigned char)(v >> 8);
+        out[o++] = (unsigned char)v;
+    }
+    rest = len - i;
+    if (rest == 0)
+        goto done;
+    for (size_t k = i; k < len; k++) {
+        if (rev[s[k]] & 0x80)
+            return JWTD__B64_BAD_CHAR;
+    }
+    /* RFC 4648 3.5: one leftover character cannot carry a byte, and the
+     * spare bits of the last character must be zero (canonical form). */
+    if (rest == 1)
+        return JWTD__B64_NONCANONICAL;
+    a = rev[s[i]];
+    b = rev[s[i + 1]];
+    if (rest == 2) {
+        if (b & 0x0f)
+            return JWTD__B64_NONCANONICAL;
+        out[o++] = (unsigned char)(a << 2 | b >> 4);
+    } else {
+        c = rev[s[i + 2]];
+        if (c & 0x03)
+            return JWTD__B64_NONCANONICAL;
+        v = a << 18 | b << 12 | c << 6;
+        out[o++] = (unsigned char)(v >> 16);
+        out[o++] = (unsigned char)(v >> 8);
+    }
+done:
+    *out_len = o;
+    return JWTD__B64_OK;
+}
