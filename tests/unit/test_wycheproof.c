@@ -296,9 +296,11 @@ static void run_file(const char *name, struct tally *t)
                 }
                 t->invalid_ok++;
             } else if (rc == JWTD_OK) {
-                if (is_strict(id))
-                    t->wrong++, print_message("%s tcId %ld is listed as strict but passes\n",
-                             name, id);
+                if (is_strict(id)) {
+                    t->wrong++;
+                    print_message("%s tcId %ld: listed as strict but "
+                                  "passes\n", name, id);
+                }
                 t->valid_ok++;
             } else if (is_strict(id)) {
                 t->strict++;
