@@ -167,7 +167,8 @@ async function main() {
         rate = (await Promise.all(runs)).reduce((a, b) => a + b, 0);
     }
     const label = f.cache ? `${impl}+cache` : impl;
-    console.log(`${label}\t${opName}\t${threads}\t${Math.round(rate)}`);
+    const opLabel = opName.replace(/-cache$/, '');
+    console.log(`${label}\t${opLabel}\t${threads}\t${Math.round(rate)}`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
