@@ -122,9 +122,12 @@ static int parse(int argc, char **argv, struct opts *o)
     o->action = argv[optind++];
     if (optind < argc)
         o->name = argv[optind++];
+    /* The extra word is not echoed: it may be a password typed where
+     * it does not belong. */
     if (optind < argc)
-        return jwtd__cli_usage_error(CMD, "unexpected argument '%s'",
-                                     argv[optind]);
+        return jwtd__cli_usage_error(CMD, "too many arguments (a password "
+                                     "is read from standard input, never "
+                                     "taken from the command line)");
     return 0;
 }
 

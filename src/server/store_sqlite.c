@@ -419,6 +419,8 @@ static jwtd__store_rc fetch_user(sqlite3_stmt *s, struct jwtd__user *out)
 {
     int r = sqlite3_step(s);
 
+    /* Cleared on every outcome, so jwtd__user_clear is always safe. */
+    memset(out, 0, sizeof(*out));
     if (r == SQLITE_DONE)
         return JWTD__STORE_NOT_FOUND;
     if (r != SQLITE_ROW)
@@ -432,6 +434,8 @@ jwtd__store_rc jwtd__store_user_get(jwtd__store *st, const char *name,
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
+    if (out != NULL)
+        memset(out, 0, sizeof(*out));
     if (st == NULL || name == NULL || out == NULL)
         return JWTD__STORE_ERROR;
     s = acquire(st, S_USER_GET);
@@ -447,6 +451,8 @@ jwtd__store_rc jwtd__store_user_get_by_id(jwtd__store *st, int64_t id,
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
+    if (out != NULL)
+        memset(out, 0, sizeof(*out));
     if (st == NULL || out == NULL)
         return JWTD__STORE_ERROR;
     s = acquire(st, S_USER_GET_ID);

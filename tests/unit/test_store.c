@@ -121,8 +121,13 @@ static void test_user_add_get(void **state)
     assert_string_equal(u.name, "bob");
     assert_string_equal(u.roles, "");
     jwtd__user_clear(&u);
+    memset(&u, 0x5a, sizeof(u));
     assert_int_equal(jwtd__store_user_get(f->st, "carol", &u),
                      JWTD__STORE_NOT_FOUND);
+    /* Cleared on failure, so clearing again is always safe. */
+    assert_null(u.name);
+    assert_null(u.password_hash);
+    jwtd__user_clear(&u);
     assert_int_equal(jwtd__store_user_get_by_id(f->st, 99, &u),
                      JWTD__STORE_NOT_FOUND);
     /* Names are compared exactly: canonical forms are the caller's job. */
