@@ -301,11 +301,27 @@ async function main() {
     const jwks = jose.createLocalJWKSet(JSON.parse(fs.readFileSync(jwksFile)));
     await assert.rejects(jose.jwtVerify(c, jwks, CLOCK),
       { code: 'ERR_JWKS_NO_MATCHING_KEY' });
-    const r = verify(['--alg', 'ES256', '--key', jwksFile], c);
-    assert.strictEqual(r.code, 1, r.err);
-    note(`JWKS without the token's kid: jose ERR_JWKS_NO_MATCHING_KEY, jwtd ` +
-      `"${r.err.split('\n')[0].replace(/^jwtd: /, '')}"`);
+    expectReject(verify(['--alg', 'ES256', '--key', jwksFile], c),
+      'secret or public key must be provided', 'jwtd');
+    note('JWKS without the token\'s kid: jose ERR_JWKS_NO_MATCHING_KEY, ' +
+      'jwtd "secret or public key must be provided"');
   });
+
+  await okAsync('one key without kid: token verify ignores the kid',
+    async () => {
+      // As jsonwebtoken and jose do with a single key object.
+      const token = await joseToken('ES256', ec.ES256.privateKey, {},
+        { kid: 'whatever' });
+      expectOk(verify(['--alg', 'ES256', '--key', files.ES256.spki], token),
+        'token verify');
+      await jose.compactVerify(token, ec.ES256.publicKey);
+      const r = jwtd(['jws', 'verify', '--key', files.ES256.spki, token]);
+      if (r.code !== 0) {
+        note('jws verify with one key that has no kid, token with a kid: ' +
+          `jose compactVerify accepts, jwtd says "${r.err.split('\n')[0]
+            .replace(/^jwtd: /, '')}" (jwtd_jws_verify picks keys by kid)`);
+      }
+    });
 
   await okAsync('algorithm confusion: HS256 signed with the RSA public key',
     async () => {
