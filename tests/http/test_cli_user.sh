@@ -10,7 +10,7 @@
 # public JWKS.  Needs JWTD_BIN; no network.
 set -uo pipefail
 
-BIN=${JWTD_BIN:?JWTD_BIN must name the jwtd binary}
+BIN=$(realpath "${JWTD_BIN:?JWTD_BIN must name the jwtd binary}")
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export JWTD_DB="$WORK/t.db"
@@ -234,6 +234,97 @@ j "" key
 check "key: no action" 2 "" "jwtd: which action? generate, rotate, list \
 or export-jwks
 Try 'jwtd key --help'."
+
+# --- a running server sees what the commands change --------------------
+#
+# First run on a new store puts the admin password in a private file
+# beside it (stdout is not a terminal here); passwd, disable and del end
+# a user's sessions at once (iat has one-second resolution, hence the
+# sleeps).
+
+SRV_PID=
+stop_server() {
+    if [[ -n $SRV_PID ]]; then
+        kill "$SRV_PID" 2>/dev/null
+        wait "$SRV_PID" 2>/dev/null
+        SRV_PID=
+    fi
+}
+trap 'stop_server; rm -rf "$WORK"' EXIT
+
+start_server() {
+    local i
+    "$BIN" serve --db "$1" --port 0 >"$WORK/serve.out" 2>"$WORK/serve.err" &
+    SRV_PID=$!
+    PORT=
+    for i in $(seq 50); do
+        PORT=$(sed -nE 's|.*listening on http://127\.0\.0\.1:([0-9]+)/.*|\1|p' \
+               "$WORK/serve.err" | head -1)
+        [[ -n $PORT ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# login NAME PASSWORD: sets status and token.
+login() {
+    local body
+    body=$(curl -s -o "$WORK/login.json" -w '%{http_code}' \
+        -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$1\",\"password\":\"$2\"}" \
+        "http://127.0.0.1:$PORT/api/login")
+    status=$body
+    token=$(sed -nE 's/.*"token":"([^"]+)".*/\1/p' "$WORK/login.json")
+}
+
+me() {
+    curl -s -o /dev/null -w '%{http_code}' \
+        -H "Authorization: Bearer $1" "http://127.0.0.1:$PORT/api/me"
+}
+
+if command -v curl >/dev/null; then
+    S="$WORK/srv.db"
+    truth "serve starts on a new store" start_server "$S"
+    truth "admin password file is 0600" \
+        test "$(stat -c %a "$S.admin-password" 2>/dev/null)" = 600
+    admin_pw=$(head -c 200 "$S.admin-password" 2>/dev/null)
+    truth "admin password: 24 characters" \
+        grep -qE '^[A-Za-z0-9]{24}$' <<<"$admin_pw"
+    truth "admin password not in the log" \
+        test -n "$admin_pw" -a "$(grep -c -- "$admin_pw" "$WORK/serve.err" \
+        "$WORK/serve.out" | awk -F: '{s+=$2} END {print s}')" = 0
+    truth "log names the file" grep -q "$S.admin-password" "$WORK/serve.err"
+    login admin "$admin_pw"
+    truth "admin logs in" test "$status" = 200 -a -n "$token"
+
+    j "$PW" user add Gina --db "$S"
+    check "add while serving" 0 "added user 'gina' (id 2)" ""
+    login GINA "$PW"
+    t1=$token
+    truth "new user logs in" test "$status" = 200 -a "$(me "$t1")" = 200
+    sleep 1.1
+    j "Second-$PW" user passwd gina --db "$S"
+    truth "passwd ends the session" test "$(me "$t1")" = 401
+    login gina "$PW"
+    truth "old password refused" test "$status" = 401
+    login gina "Second-$PW"
+    t2=$token
+    truth "new password works" test "$status" = 200 -a "$(me "$t2")" = 200
+    sleep 1.1
+    j "" user disable gina --db "$S"
+    truth "disable ends the session" test "$(me "$t2")" = 401
+    login gina "Second-$PW"
+    truth "disabled user cannot log in" test "$status" = 401
+    j "" user enable gina --db "$S"
+    login gina "Second-$PW"
+    t3=$token
+    truth "enabled again" test "$status" = 200 -a "$(me "$t3")" = 200
+    j "" user del gina --db "$S"
+    truth "del ends the session" test "$(me "$t3")" = 401
+    stop_server
+else
+    echo "SKIP: curl not found, server part not run"
+fi
 
 echo "test_cli_user: $ok passed, $bad failed"
 [[ $bad -eq 0 ]]
