@@ -212,8 +212,11 @@ jwtd_err jwtd__token_parse(const char *token, size_t len, size_t max_size,
     pl = (size_t)(d2 - p);
     s = d2 + 1;
     sl = len - (size_t)(s - token);
-    /* jws's JWS_REGEX: non-empty header and payload, alphabet only. */
-    if (hl == 0 || pl == 0 || !jwtd__b64url_alphabet_only(h, hl) ||
+    /* jws's JWS_REGEX: non-empty header and payload, alphabet only.  A
+     * bare JWS may carry an empty payload (RFC 7515 7.1: BASE64URL of
+     * zero octets is empty); a JWT's payload is a JSON object. */
+    if (hl == 0 || (pl == 0 && payload_json) ||
+        !jwtd__b64url_alphabet_only(h, hl) ||
         !jwtd__b64url_alphabet_only(p, pl) ||
         !jwtd__b64url_alphabet_only(s, sl))
         return jwtd__fail(err, JWTD_ERR_TOKEN, NULL);

@@ -9,12 +9,9 @@
  * "valid" one accepted, except the deliberate strictness listed by tcId
  * in STRICT[] below and explained in docs/WYCHEPROOF.md.
  *
- * The compact-JWS check below (verify_compact) is a stand-in for
- * jwtd_jws_verify, which the token layer provides: it splits the token
- * into exactly three strict base64url parts, reads alg and kid from the
- * header, picks the key by kid (or the ring's only key), applies
- * jwtd__key_fits and then jwtd__verify_raw.  Switch to jwtd_jws_verify
- * once that lands, keeping the expectations unchanged.
+ * Each token goes through jwtd_jws_verify, the library's compact-JWS
+ * verifier (the same strict parse, key choice by kid, algorithm and key
+ * rules as jwtd_verify, without reading claims).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -125,69 +122,14 @@ static char *to_json(yajl_val v)
     return copy;
 }
 
-/* Stand-in for jwtd_jws_verify (see the file comment). */
+/* Verifies one compact JWS the way an application would: the group's
+ * keyring, and the group key's algorithm as the only allowed one. */
 static jwtd_err verify_compact(const char *tok, const jwtd_keyring *ring,
                                jwtd_alg allowed)
 {
-    const char *d1, *d2;
-    unsigned char *hdr = NULL, *sig = NULL;
-    size_t hdr_len, sig_len;
-    yajl_val h = NULL, alg_v, kid_v;
-    const jwtd_key *key = NULL;
-    jwtd_alg alg;
-    jwtd_err rc = JWTD_ERR_MALFORMED;
+    jwtd_error err;
 
-    d1 = strchr(tok, '.');
-    d2 = d1 ? strchr(d1 + 1, '.') : NULL;
-    if (d1 == NULL || d2 == NULL || strchr(d2 + 1, '.') != NULL)
-        return JWTD_ERR_MALFORMED;
-    if (!jwtd__b64u_decode_strict(tok, (size_t)(d1 - tok), &hdr, &hdr_len))
-        goto out;
-    /* The payload must be strict base64url too. */
-    {
-        unsigned char *p = NULL;
-        size_t pl;
-        if (!jwtd__b64u_decode_strict(d1 + 1, (size_t)(d2 - d1 - 1), &p,
-                                      &pl))
-            goto out;
-        free(p);
-    }
-    if (!jwtd__b64u_decode_strict(d2 + 1, strlen(d2 + 1), &sig, &sig_len))
-        goto out;
-    if (jwtd__json_tree((const char *)hdr, hdr_len, &h, NULL) != JWTD_OK ||
-        !YAJL_IS_OBJECT(h))
-        goto out;
-    alg_v = jwtd__json_get(h, "alg");
-    if (alg_v == NULL || !YAJL_IS_STRING(alg_v))
-        goto out;
-    alg = jwtd_alg_from_name(alg_v->u.string, strlen(alg_v->u.string));
-    rc = JWTD_ERR_ALGORITHM;
-    if (alg != allowed)
-        goto out;
-    kid_v = jwtd__json_get(h, "kid");
-    if (kid_v != NULL && YAJL_IS_STRING(kid_v))
-        key = jwtd_keyring_find(ring, kid_v->u.string,
-                                strlen(kid_v->u.string));
-    if (key == NULL && jwtd_keyring_count(ring) == 1)
-        key = jwtd_keyring_at(ring, 0);
-    if (key == NULL) {
-        rc = JWTD_ERR_NO_KEY;
-        goto out;
-    }
-    rc = jwtd__key_fits(key, alg, false, false, NULL);
-    if (rc != JWTD_OK)
-        goto out;
-    if (sig_len == 0) {
-        rc = JWTD_ERR_SIG_REQUIRED;
-        goto out;
-    }
-    rc = jwtd__verify_raw(key, alg, (const unsigned char *)tok,
-                          (size_t)(d2 - tok), sig, sig_len);
-out:
-    yajl_tree_free(h);
-    free(hdr);
-    free(sig);
-    return rc;
+    return jwtd_jws_verify(tok, strlen(tok), ring, &allowed, 1, NULL, &err);
 }
 
 /* The algorithm a group's key is meant for: its JWK "alg", else (for
