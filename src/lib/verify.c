@@ -345,6 +345,11 @@ jwtd_err jwtd__ring_signature(const jwtd_token *tok, const char *token,
     const jwtd_key *key;
     jwtd_err rc = JWTD_OK;
 
+    /* A ring of one key without a kid stands for that single key, which
+     * jsonwebtoken and jose use whatever kid the token names. */
+    if (n == 1 && jwtd_key_kid(jwtd_keyring_at(ring, 0)) == NULL)
+        return jwtd__check_signature(tok, token, jwtd_keyring_at(ring, 0),
+                                     algs, alg_count, err);
     if (tok->kid != NULL || tok->kid_not_string) {
         key = tok->kid == NULL ? NULL
                                : jwtd_keyring_find(ring, tok->kid,
