@@ -239,6 +239,24 @@ static int configure(sqlite3 *db, char *errbuf, size_t errlen)
                     "PRAGMA secure_delete = ON;", errbuf, errlen);
 }
 
+/* Recursive, so that a callback of jwtd__store_user_each or
+ * jwtd__store_key_each, which runs under the lock, may look up a single
+ * user or key; it must not start the same walk again, which would reset
+ * the walk's statement. */
+static int init_mutex(pthread_mutex_t *mu)
+{
+    pthread_mutexattr_t attr;
+    int r;
+
+    if (pthread_mutexattr_init(&attr) != 0)
+        return -1;
+    r = pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    if (r == 0)
+        r = pthread_mutex_init(mu, &attr);
+    pthread_mutexattr_destroy(&attr);
+    return r == 0 ? 0 : -1;
+}
+
 jwtd__store_rc jwtd__store_open(const char *path, jwtd__store **out,
                                 char *errbuf, size_t errlen)
 {
@@ -260,7 +278,7 @@ jwtd__store_rc jwtd__store_open(const char *path, jwtd__store **out,
         set_err(errbuf, errlen, "out of memory");
         return JWTD__STORE_ERROR;
     }
-    if (pthread_mutex_init(&st->mu, NULL) != 0) {
+    if (init_mutex(&st->mu) != 0) {
         set_err(errbuf, errlen, "cannot create mutex");
         free(st);
         return JWTD__STORE_ERROR;
@@ -328,7 +346,7 @@ static void release(jwtd__store *st, sqlite3_stmt *s)
 
 /* Runs a statement that the caller has locked and bound, expecting no
  * row.  The statement is reset. */
-static jwtd__store_rc step_done(jwtd__store *st, sqlite3_stmt *s)
+static jwtd__store_rc step_done(sqlite3_stmt *s)
 {
     int r = sqlite3_step(s);
 
@@ -337,7 +355,6 @@ static jwtd__store_rc step_done(jwtd__store *st, sqlite3_stmt *s)
         return JWTD__STORE_OK;
     if (r == SQLITE_CONSTRAINT_UNIQUE || r == SQLITE_CONSTRAINT_PRIMARYKEY)
         return JWTD__STORE_EXISTS;
-    (void)st;
     return JWTD__STORE_ERROR;
 }
 
@@ -406,7 +423,7 @@ jwtd__store_rc jwtd__store_user_add(jwtd__store *st, const char *name,
             SQLITE_OK ||
         sqlite3_bind_int64(s, 4, now_seconds()) != SQLITE_OK)
         goto out;
-    rc = step_done(st, s);
+    rc = step_done(s);
     if (rc == JWTD__STORE_OK && id_out != NULL)
         *id_out = sqlite3_last_insert_rowid(st->db);
 out:
@@ -462,8 +479,8 @@ jwtd__store_rc jwtd__store_user_get_by_id(jwtd__store *st, int64_t id,
     return rc;
 }
 
-/* The lock is held while fn runs, so fn must not call back into the
- * store (it would deadlock); the CLI only prints. */
+/* The lock is held while fn runs: other threads wait, and fn may use
+ * the store except to start another user walk (see init_mutex). */
 jwtd__store_rc jwtd__store_user_each(jwtd__store *st,
                                      int (*fn)(const struct jwtd__user *u,
                                                void *arg),
@@ -513,7 +530,7 @@ jwtd__store_rc jwtd__store_user_count(jwtd__store *st, int64_t *count)
  * changed. */
 static jwtd__store_rc change_one(jwtd__store *st, sqlite3_stmt *s)
 {
-    jwtd__store_rc rc = step_done(st, s);
+    jwtd__store_rc rc = step_done(s);
 
     if (rc == JWTD__STORE_OK && sqlite3_changes(st->db) == 0)
         rc = JWTD__STORE_NOT_FOUND;
@@ -603,11 +620,11 @@ jwtd__store_rc jwtd__store_key_add_active(jwtd__store *st, const char *kid,
     if (st == NULL || kid == NULL || alg == NULL || material == NULL)
         return JWTD__STORE_ERROR;
     pthread_mutex_lock(&st->mu);
-    if (step_done(st, st->stmt[S_BEGIN]) != JWTD__STORE_OK)
+    if (step_done(st->stmt[S_BEGIN]) != JWTD__STORE_OK)
         goto unlock;
     s = st->stmt[S_KEY_RETIRE];
     if (sqlite3_bind_int64(s, 1, now) != SQLITE_OK ||
-        step_done(st, s) != JWTD__STORE_OK)
+        step_done(s) != JWTD__STORE_OK)
         goto rollback;
     s = st->stmt[S_KEY_ADD];
     if (sqlite3_bind_text(s, 1, kid, -1, SQLITE_STATIC) != SQLITE_OK ||
@@ -615,17 +632,17 @@ jwtd__store_rc jwtd__store_key_add_active(jwtd__store *st, const char *kid,
         sqlite3_bind_text(s, 3, material, -1, SQLITE_STATIC) != SQLITE_OK ||
         sqlite3_bind_int64(s, 4, now) != SQLITE_OK)
         goto rollback;
-    rc = step_done(st, s);
+    rc = step_done(s);
     sqlite3_clear_bindings(s);
     if (rc != JWTD__STORE_OK)
         goto rollback;
-    if (step_done(st, st->stmt[S_COMMIT]) != JWTD__STORE_OK) {
+    if (step_done(st->stmt[S_COMMIT]) != JWTD__STORE_OK) {
         rc = JWTD__STORE_ERROR;
         goto rollback;
     }
     goto unlock;
 rollback:
-    step_done(st, st->stmt[S_ROLLBACK]);
+    step_done(st->stmt[S_ROLLBACK]);
 unlock:
     sqlite3_clear_bindings(st->stmt[S_KEY_RETIRE]);
     sqlite3_clear_bindings(st->stmt[S_KEY_ADD]);
@@ -650,7 +667,8 @@ static jwtd__store_rc read_key(sqlite3_stmt *s, struct jwtd__stored_key *k)
     return JWTD__STORE_OK;
 }
 
-/* As with users, fn runs under the lock and must not use the store. */
+/* As with users, fn runs under the lock and must not start another key
+ * walk. */
 jwtd__store_rc jwtd__store_key_each(jwtd__store *st,
                                     int (*fn)(const struct jwtd__stored_key *k,
                                               void *arg),
@@ -689,7 +707,7 @@ jwtd__store_rc jwtd__store_key_prune(jwtd__store *st, int64_t retired_before)
         return JWTD__STORE_ERROR;
     s = acquire(st, S_KEY_PRUNE);
     if (sqlite3_bind_int64(s, 1, retired_before) == SQLITE_OK)
-        rc = step_done(st, s);
+        rc = step_done(s);
     release(st, s);
     return rc;
 }

@@ -177,6 +177,38 @@ static void test_user_list(void **state)
     assert_string_equal(n.text, "amy:2 mo:3:off");
 }
 
+struct nested {
+    jwtd__store *st;
+    int found;
+};
+
+/* Looks the user up again from inside the walk. */
+static int lookup_inside(const struct jwtd__user *u, void *arg)
+{
+    struct nested *n = arg;
+    struct jwtd__user again;
+
+    if (jwtd__store_user_get_by_id(n->st, u->id, &again) == 0 &&
+        strcmp(again.name, u->name) == 0)
+        n->found++;
+    jwtd__user_clear(&again);
+    return 0;
+}
+
+/* A walk's callback may use the store for single look-ups without
+ * deadlocking, and the walk still sees every user. */
+static void test_lookup_inside_walk(void **state)
+{
+    struct fixture *f = *state;
+    struct nested n = {f->st, 0};
+
+    assert_int_equal(jwtd__store_user_add(f->st, "a", "h", "", NULL), 0);
+    assert_int_equal(jwtd__store_user_add(f->st, "b", "h", "", NULL), 0);
+    assert_int_equal(jwtd__store_user_add(f->st, "c", "h", "", NULL), 0);
+    assert_int_equal(jwtd__store_user_each(f->st, lookup_inside, &n), 0);
+    assert_int_equal(n.found, 3);
+}
+
 static void test_user_passwd_disable_del(void **state)
 {
     struct fixture *f = *state;
@@ -426,6 +458,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_user_add_get),
         T(test_user_list),
+        T(test_lookup_inside_walk),
         T(test_user_passwd_disable_del),
         T(test_disable_ends_sessions),
         T(test_keys),
