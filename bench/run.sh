@@ -27,6 +27,7 @@ root=$(cd "$here/.." && pwd)
 ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-1}
 WRK_SECS=${WRK_SECS:-5}
+WRK_SECS_SAVED=$WRK_SECS
 THREADS=${THREADS:-$(nproc)}
 JWTD_BUILD=${JWTD_BUILD:-build-bench}
 OUT=${OUT:-$here/out}
@@ -229,6 +230,13 @@ t_server() {
     start_express
     start_jwtd
     local who=(jwtd nginx express)
+    # Warm-up (JIT, caches, thread pools), not recorded.
+    local WRK_SECS=1 WRK_TSV=/dev/null
+    for w in "${who[@]}"; do
+        protected 0 "$w"
+    done
+    WRK_SECS=${WRK_SECS_SAVED}
+    WRK_TSV=$OUT/server.tsv
     log "server: $ROUNDS rounds, wrk ${WRK_SECS}s each"
     for ((r = 1; r <= ROUNDS; r++)); do
         log "server round $r"

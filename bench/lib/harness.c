@@ -144,6 +144,22 @@ int bench_main(int argc, char **argv, const struct bench_impl *impl)
         if (impl->thread_free != NULL)
             impl->thread_free(ts);
     }
+    /* BENCH_ITERS=N: exactly N operations on this thread, untimed, for a
+     * deterministic instruction count under callgrind. */
+    if (getenv("BENCH_ITERS") != NULL) {
+        long n = strtol(getenv("BENCH_ITERS"), NULL, 10);
+        void *ts = impl->thread_init(shared);
+
+        for (long i = 0; i < n; i++) {
+            if (ts == NULL || impl->run(ts) != 0)
+                goto out;
+        }
+        if (impl->thread_free != NULL)
+            impl->thread_free(ts);
+        printf("%s\t%s\titers\t%ld\n", impl->name, argv[1], n);
+        rc = 0;
+        goto out;
+    }
     for (int i = 0; i < nthreads; i++) {
         workers[i].impl = impl;
         workers[i].shared = shared;

@@ -12,6 +12,8 @@
  *
  * Usage: bench_x OP FIXTURE_DIR [THREADS [SECONDS [WARMUP]]].  Exit 3
  * means the implementation does not offer OP; the runner skips it.
+ * With BENCH_ITERS=N in the environment it runs exactly N operations on
+ * the main thread instead, untimed (for callgrind).
  */
 #ifndef BENCH_HARNESS_H
 #define BENCH_HARNESS_H
