@@ -7,6 +7,7 @@
  * history would show them.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
@@ -74,24 +75,46 @@ static long read_line(int fd, char *buf, size_t size, bool *got_any)
     return too_long ? -2 : (long)n;
 }
 
+/* The terminal's settings while echo is off, for the signal handler. */
+static struct termios saved_tty;
+
+/* Ctrl-C at the prompt: give the terminal its echo back, then die of the
+ * signal as usual.  tcsetattr, signal and raise are async-signal-safe. */
+static void restore_and_die(int sig)
+{
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* Prompts on stderr and reads a line from the terminal on stdin with
  * echo turned off. */
 static long read_hidden(const char *prompt, char *buf, size_t size)
 {
-    struct termios old, quiet;
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
+    struct sigaction sa, old_sa[sizeof(sigs) / sizeof(sigs[0])];
+    struct termios quiet;
     bool got_any;
+    size_t i;
     long n;
 
     fputs(prompt, stderr);
     fflush(stderr);
-    if (tcgetattr(STDIN_FILENO, &old) != 0)
+    if (tcgetattr(STDIN_FILENO, &saved_tty) != 0)
         return -1;
-    quiet = old;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = restore_and_die;
+    sigemptyset(&sa.sa_mask);
+    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaction(sigs[i], &sa, &old_sa[i]);
+    quiet = saved_tty;
     quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-    if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
-        return -1;
-    n = read_line(STDIN_FILENO, buf, size, &got_any);
-    tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    n = -1;
+    if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0)
+        n = read_line(STDIN_FILENO, buf, size, &got_any);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+    for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaction(sigs[i], &old_sa[i], NULL);
     fputc('\n', stderr);
     return n;
 }
