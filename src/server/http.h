@@ -70,7 +70,8 @@ struct jwtd__req {
     unsigned status;            /* the status queued, 0 before */
     const struct jwtd__route *route;
     char *body;                 /* malloc'd, NUL-terminated */
-    size_t body_len;
+    size_t body_len;            /* bytes stored in body */
+    uint64_t body_seen;         /* bytes received, stored or not */
     bool body_too_big;
     bool answered;              /* a response was queued early */
     char addr[64];              /* client address, for the log */

@@ -96,6 +96,57 @@ static bool has_body(struct MHD_Connection *conn, uint64_t *announced)
     return te != NULL || *announced > 0;
 }
 
+struct framing {
+    unsigned content_length;    /* Content-Length fields */
+    unsigned transfer_encoding; /* Transfer-Encoding fields */
+    const char *te_value;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind,
+                                     const char *key, size_t key_size,
+                                     const char *value, size_t value_size)
+{
+    struct framing *f = cls;
+
+    (void)kind;
+    (void)key_size;
+    (void)value_size;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+        f->content_length++;
+    if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        f->transfer_encoding++;
+        f->te_value = value;
+    }
+    return MHD_YES;
+}
+
+/* RFC 9112 6.3: a message whose length could be read two ways is
+ * refused and its connection closed, never guessed at (bug case SV-17).
+ * libmicrohttpd 0.9.75 itself takes the first of two Content-Length
+ * fields and lets Transfer-Encoding win over Content-Length silently,
+ * so the checks are ours.  Returns true when it has answered. */
+static bool refuse_framing(struct MHD_Connection *conn,
+                           struct jwtd__req *req)
+{
+    static const char *const close_hdr[] = {"Connection", "close", NULL};
+    struct framing f = {0, 0, NULL};
+
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, count_framing, &f);
+    if (f.content_length > 1 || f.transfer_encoding > 1 ||
+        (f.content_length > 0 && f.transfer_encoding > 0)) {
+        jwtd__respond_error(conn, req, 400, "invalid_request",
+                            "ambiguous message length", close_hdr);
+        return true;
+    }
+    if (f.transfer_encoding == 1 &&
+        (f.te_value == NULL || strcasecmp(f.te_value, "chunked") != 0)) {
+        jwtd__respond_error(conn, req, 501, "not_implemented",
+                            "transfer coding not supported", close_hdr);
+        return true;
+    }
+    return false;
+}
+
 /* The first call for a request: everything that can be decided from the
  * request line and headers alone is decided here, before any body is
  * read. */
@@ -108,6 +159,8 @@ static void begin(struct MHD_Connection *conn, struct jwtd__req *req,
     unsigned close_flag = body ? JWTD__RESP_CLOSE : 0;
     jwtd__handler handler = NULL;
 
+    if (refuse_framing(conn, req))
+        return;
     if (route == NULL) {
         jwtd__respond_error(conn, req, 404, "not_found", "no such path",
                             NULL);
@@ -151,10 +204,11 @@ static bool take_body(struct jwtd__req *req, const char *data, size_t len)
 {
     char *p;
 
-    if (req->body_too_big || req->body_len + len > JWTD__HTTP_MAX_BODY) {
+    req->body_seen += len;
+    if (req->body_too_big || req->body_seen > JWTD__HTTP_MAX_BODY) {
+        /* Counted, not stored: body and body_len stay as they were. */
         req->body_too_big = true;
-        req->body_len += len;
-        return req->body_len <= JWTD__HTTP_MAX_BODY + MAX_DRAIN;
+        return req->body_seen <= JWTD__HTTP_MAX_BODY + MAX_DRAIN;
     }
     p = realloc(req->body, req->body_len + len + 1);
     if (p == NULL) {
