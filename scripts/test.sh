@@ -4,7 +4,8 @@
 # missing, builds with warnings as errors, runs every test (unit, interop
 # against Node's jsonwebtoken and jose, HTTP against the real server),
 # then builds again under AddressSanitizer + UBSan and runs the unit tests
-# there too.  Exits non-zero on any failure.
+# there too, and finally runs each libFuzzer target for a few seconds.
+# Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/deps.sh
@@ -17,3 +18,6 @@ echo "== unit tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j2
+
+echo "== libFuzzer targets, briefly (scripts/fuzz.sh)"
+./scripts/fuzz.sh
