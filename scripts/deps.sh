@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 pkgs=(build-essential cmake pkg-config libssl-dev libyajl-dev
       libmicrohttpd-dev libsqlite3-dev libsodium-dev libunistring-dev
       libinih-dev libcmocka-dev curl ca-certificates
-      clang valgrind)
+      clang valgrind
+      libpq-dev postgresql)
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \

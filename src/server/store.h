@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 the jwtd authors
  *
- * The store: users and signing keys, kept in SQLite (WAL mode) today and
- * in PostgreSQL later behind the same functions.  Every function is safe
- * to call from many threads at once (the implementation serialises what
- * SQLite needs serialised).  Strings passed in are borrowed; strings
- * handed out live in structs the caller frees with the matching *_clear
- * function.  Functions return a jwtd__store_rc.
+ * The store: users and signing keys, kept in SQLite (WAL mode, the
+ * default) or in PostgreSQL (libpq) behind the same functions; which one
+ * is chosen by the target given to jwtd__store_open.  Every function is
+ * safe to call from many threads at once (each backend serialises what
+ * its connection needs serialised).  Strings passed in are borrowed;
+ * strings handed out live in structs the caller frees with the matching
+ * *_clear function.  Functions return a jwtd__store_rc.  How a function
+ * is added to both backends is written in store_backend.h.
  */
 #ifndef JWTD_SERVER_STORE_H
 #define JWTD_SERVER_STORE_H
@@ -21,16 +23,48 @@ typedef enum jwtd__store_rc {
     JWTD__STORE_OK = 0,
     JWTD__STORE_NOT_FOUND,
     JWTD__STORE_EXISTS,     /* a unique name or kid is taken */
-    JWTD__STORE_ERROR       /* I/O, corruption, out of memory */
+    JWTD__STORE_ERROR,      /* I/O, corruption, out of memory */
+    /* The database server cannot be reached (PostgreSQL only): the
+     * connection broke and one reconnection failed.  Worth retrying
+     * later; a server answers 503 with Retry-After. */
+    JWTD__STORE_UNAVAILABLE
 } jwtd__store_rc;
 
-/* Opens (creating if needed, mode 0600) the store at path, sets WAL mode
- * and runs schema migrations.  On error returns JWTD__STORE_ERROR and
- * writes a reason into errbuf. */
+/* A short English name of rc ("not found", "database unavailable"). */
+const char *jwtd__store_strerror(jwtd__store_rc rc);
+
+/* True when target names a PostgreSQL database (it starts with
+ * "postgresql://" or "postgres://"); anything else is a SQLite file. */
+bool jwtd__store_is_pg(const char *target);
+
+/* Opens the store named by target and runs schema migrations.  A
+ * postgresql:// or postgres:// URL (libpq's URI syntax) opens PostgreSQL;
+ * anything else is a SQLite file path, created if needed with mode 0600
+ * and put in WAL mode.  On error returns JWTD__STORE_ERROR (or
+ * JWTD__STORE_UNAVAILABLE when PostgreSQL cannot be reached) and writes
+ * a reason into errbuf; the reason never contains a password. */
 jwtd__store_rc jwtd__store_open(const char *path, jwtd__store **out,
                                 char *errbuf, size_t errlen);
+/* As jwtd__store_open; with JWTD__STORE_NO_MIGRATE the schema is left
+ * as found (for `jwtd db status`); such a handle is meant only for
+ * jwtd__store_schema_version and jwtd__store_migrate. */
+#define JWTD__STORE_NO_MIGRATE 1u
+jwtd__store_rc jwtd__store_open_ex(const char *target, unsigned flags,
+                                   jwtd__store **out, char *errbuf,
+                                   size_t errlen);
 /* Closes cleanly (checkpoint); NULL is a no-op. */
 void jwtd__store_close(jwtd__store *st);
+
+/* "sqlite" or "postgresql". */
+const char *jwtd__store_backend(const jwtd__store *st);
+/* The schema version the database is at, and the one this jwtd writes
+ * (the same numbers for both backends). */
+jwtd__store_rc jwtd__store_schema_version(jwtd__store *st, int *version);
+int jwtd__store_schema_latest(void);
+/* Applies the pending schema steps, each in its own transaction; sets
+ * *applied to how many (0 when already current). */
+jwtd__store_rc jwtd__store_migrate(jwtd__store *st, int *applied,
+                                   char *errbuf, size_t errlen);
 
 /* A user.  name is the canonical form (see auth.h). */
 struct jwtd__user {
@@ -51,6 +85,10 @@ jwtd__store_rc jwtd__store_user_add(jwtd__store *st, const char *name,
                                     const char *roles, int64_t *id_out);
 jwtd__store_rc jwtd__store_user_get(jwtd__store *st, const char *name,
                                     struct jwtd__user *out);
+/* While PostgreSQL is unreachable this answers from the last record this
+ * process read for the id (at most JWTD__STALE_MAX_AGE seconds old, and
+ * never with a password hash: password_hash is "" then), so a running
+ * server keeps serving the tokens it can verify; see store_stale.h. */
 jwtd__store_rc jwtd__store_user_get_by_id(jwtd__store *st, int64_t id,
                                           struct jwtd__user *out);
 /* Calls fn for each user in name order; stops early when fn returns

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 the jwtd authors
  *
- * The SQLite implementation of store.h.  One connection per store handle,
+ * The SQLite backend of the store (store_backend.h), the default: a
+ * --db value that is not a postgresql:// URL is a file path opened here.
+ * One connection per store handle,
  * guarded by one mutex: SQLite serialises writers anyway, the hot reads
  * (a user by id on every authenticated request) are microseconds, and a
  * single connection keeps prepared statements and WAL state simple.  WAL
  * mode and a busy timeout let `jwtd user` and `jwtd key` change the store
  * while `jwtd serve` has it open.  The schema is versioned with PRAGMA
- * user_version; each entry of migrations[] moves it one version on, so a
- * PostgreSQL backend can later apply the same steps behind the same
- * header.  The file is created mode 0600 (the WAL and shared-memory files
+ * user_version (kept, so stores made before the PostgreSQL backend still
+ * open); each entry of migrations[] moves it one version on, and
+ * store_pg.c applies the same-numbered steps in its own dialect.  The file is created mode 0600 (the WAL and shared-memory files
  * inherit the database's mode) because it holds password hashes and
  * private keys.
  */
@@ -26,7 +28,7 @@
 
 #include <sqlite3.h>
 
-#include "server/store.h"
+#include "server/store_backend.h"
 
 /* How long a writer waits for another process's lock before giving up. */
 #define BUSY_TIMEOUT_MS 5000
@@ -54,6 +56,8 @@ static const char *const migrations[] = {
     " retired_at INTEGER NOT NULL DEFAULT 0);",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+_Static_assert(SCHEMA_VERSION == JWTD__STORE_SCHEMA_VERSION,
+               "store_sqlite.c and store_backend.h disagree on the schema");
 
 #define USER_COLS "id, name, password_hash, roles, disabled, created_at," \
                   " sessions_valid_after"
@@ -105,28 +109,13 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_ROLLBACK] = "ROLLBACK",
 };
 
-struct jwtd__store {
+struct sqlite_store {
     sqlite3 *db;
     pthread_mutex_t mu;
     sqlite3_stmt *stmt[S__COUNT];
 };
 
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (errbuf == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(errbuf, errlen, fmt, ap);
-    va_end(ap);
-}
+#define set_err jwtd__store_set_err
 
 static int64_t now_seconds(void)
 {
@@ -196,11 +185,12 @@ out:
 /* Brings the schema to SCHEMA_VERSION, one step per transaction.  The
  * version is read again inside each write transaction so two processes
  * opening a new store at once do not both apply a step. */
-static int migrate(sqlite3 *db, char *errbuf, size_t errlen)
+static int migrate(sqlite3 *db, int *applied, char *errbuf, size_t errlen)
 {
     char sql[64];
     int version;
 
+    *applied = 0;
     for (;;) {
         if (exec_sql(db, "BEGIN IMMEDIATE", errbuf, errlen) != 0)
             return -1;
@@ -222,6 +212,7 @@ static int migrate(sqlite3 *db, char *errbuf, size_t errlen)
         if (exec_sql(db, sql, errbuf, errlen) != 0 ||
             exec_sql(db, "COMMIT", errbuf, errlen) != 0)
             goto fail;
+        (*applied)++;
     }
 fail:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -257,20 +248,50 @@ static int init_mutex(pthread_mutex_t *mu)
     return r == 0 ? 0 : -1;
 }
 
-jwtd__store_rc jwtd__store_open(const char *path, jwtd__store **out,
-                                char *errbuf, size_t errlen)
+static void sq_close(void *be)
 {
-    jwtd__store *st = NULL;
-    jwtd__store_rc rc = JWTD__STORE_ERROR;
+    struct sqlite_store *st = be;
     int i;
 
-    if (out == NULL)
-        return JWTD__STORE_ERROR;
-    *out = NULL;
-    if (path == NULL || *path == '\0') {
-        set_err(errbuf, errlen, "no store path given");
-        return JWTD__STORE_ERROR;
+    if (st == NULL)
+        return;
+    for (i = 0; i < S__COUNT; i++)
+        sqlite3_finalize(st->stmt[i]);
+    /* The last connection to close checkpoints the WAL into the file. */
+    sqlite3_close(st->db);
+    pthread_mutex_destroy(&st->mu);
+    free(st);
+}
+
+/* The statements need the tables, so they are prepared once the schema
+ * is current: at open, or after `jwtd db migrate` on a handle opened
+ * without migrating. */
+static int prepare_all(struct sqlite_store *st, char *errbuf, size_t errlen)
+{
+    int i;
+
+    for (i = 0; i < S__COUNT; i++) {
+        if (st->stmt[i] != NULL)
+            continue;
+        if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
+                               SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
+                               NULL) != SQLITE_OK) {
+            set_err(errbuf, errlen, "cannot prepare statement: %s",
+                    sqlite3_errmsg(st->db));
+            return -1;
+        }
     }
+    return 0;
+}
+
+static jwtd__store_rc sq_open(const char *path, bool run_migrations,
+                              void **out, char *errbuf, size_t errlen)
+{
+    struct sqlite_store *st = NULL;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+    int applied;
+
+    *out = NULL;
     if (create_private(path, errbuf, errlen) != 0)
         return JWTD__STORE_ERROR;
     st = calloc(1, sizeof(*st));
@@ -293,49 +314,55 @@ jwtd__store_rc jwtd__store_open(const char *path, jwtd__store **out,
         goto out;
     }
     sqlite3_extended_result_codes(st->db, 1);
-    if (configure(st->db, errbuf, errlen) != 0 ||
-        migrate(st->db, errbuf, errlen) != 0)
+    if (configure(st->db, errbuf, errlen) != 0)
         goto out;
-    for (i = 0; i < S__COUNT; i++) {
-        if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
-                               SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
-                               NULL) != SQLITE_OK) {
-            set_err(errbuf, errlen, "cannot prepare statement: %s",
-                    sqlite3_errmsg(st->db));
-            goto out;
-        }
-    }
+    if (run_migrations &&
+        (migrate(st->db, &applied, errbuf, errlen) != 0 ||
+         prepare_all(st, errbuf, errlen) != 0))
+        goto out;
     *out = st;
     st = NULL;
     rc = JWTD__STORE_OK;
 out:
-    jwtd__store_close(st);
+    sq_close(st);
     return rc;
 }
 
-void jwtd__store_close(jwtd__store *st)
+static jwtd__store_rc sq_schema_version(void *be, int *version)
 {
-    int i;
+    struct sqlite_store *st = be;
+    jwtd__store_rc rc;
 
-    if (st == NULL)
-        return;
-    for (i = 0; i < S__COUNT; i++)
-        sqlite3_finalize(st->stmt[i]);
-    /* The last connection to close checkpoints the WAL into the file. */
-    sqlite3_close(st->db);
-    pthread_mutex_destroy(&st->mu);
-    free(st);
+    pthread_mutex_lock(&st->mu);
+    rc = user_version(st->db, version) == 0 ? JWTD__STORE_OK
+                                            : JWTD__STORE_ERROR;
+    pthread_mutex_unlock(&st->mu);
+    return rc;
+}
+
+static jwtd__store_rc sq_migrate(void *be, int *applied, char *errbuf,
+                                 size_t errlen)
+{
+    struct sqlite_store *st = be;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+
+    pthread_mutex_lock(&st->mu);
+    if (migrate(st->db, applied, errbuf, errlen) == 0 &&
+        prepare_all(st, errbuf, errlen) == 0)
+        rc = JWTD__STORE_OK;
+    pthread_mutex_unlock(&st->mu);
+    return rc;
 }
 
 /* Takes the lock and hands out a reset statement.  Every user of a
  * statement calls release() when done with it. */
-static sqlite3_stmt *acquire(jwtd__store *st, enum stmt_id id)
+static sqlite3_stmt *acquire(struct sqlite_store *st, enum stmt_id id)
 {
     pthread_mutex_lock(&st->mu);
     return st->stmt[id];
 }
 
-static void release(jwtd__store *st, sqlite3_stmt *s)
+static void release(struct sqlite_store *st, sqlite3_stmt *s)
 {
     if (s != NULL) {
         sqlite3_reset(s);
@@ -362,31 +389,10 @@ static char *dup_text(sqlite3_stmt *s, int col)
 {
     const unsigned char *t = sqlite3_column_text(s, col);
     int n = sqlite3_column_bytes(s, col);
-    char *copy;
 
     if (t == NULL)
-        t = (const unsigned char *)"";
-    copy = malloc((size_t)n + 1);
-    if (copy == NULL)
-        return NULL;
-    memcpy(copy, t, (size_t)n);
-    copy[n] = '\0';
-    return copy;
-}
-
-void jwtd__user_clear(struct jwtd__user *u)
-{
-    if (u == NULL)
-        return;
-    free(u->name);
-    if (u->password_hash != NULL) {
-        /* The hash is not the password, but it is what an offline guesser
-         * wants: do not leave it in freed memory. */
-        memset(u->password_hash, 0, strlen(u->password_hash));
-        free(u->password_hash);
-    }
-    free(u->roles);
-    memset(u, 0, sizeof(*u));
+        return jwtd__store_dup("", 0);
+    return jwtd__store_dup((const char *)t, (size_t)n);
 }
 
 static jwtd__store_rc read_user(sqlite3_stmt *s, struct jwtd__user *u)
@@ -406,10 +412,11 @@ static jwtd__store_rc read_user(sqlite3_stmt *s, struct jwtd__user *u)
     return JWTD__STORE_OK;
 }
 
-jwtd__store_rc jwtd__store_user_add(jwtd__store *st, const char *name,
+static jwtd__store_rc sq_user_add(void *be, const char *name,
                                     const char *password_hash,
                                     const char *roles, int64_t *id_out)
 {
+    struct sqlite_store *st = be;
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
@@ -445,9 +452,10 @@ static jwtd__store_rc fetch_user(sqlite3_stmt *s, struct jwtd__user *out)
     return read_user(s, out);
 }
 
-jwtd__store_rc jwtd__store_user_get(jwtd__store *st, const char *name,
+static jwtd__store_rc sq_user_get(void *be, const char *name,
                                     struct jwtd__user *out)
 {
+    struct sqlite_store *st = be;
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
@@ -462,9 +470,10 @@ jwtd__store_rc jwtd__store_user_get(jwtd__store *st, const char *name,
     return rc;
 }
 
-jwtd__store_rc jwtd__store_user_get_by_id(jwtd__store *st, int64_t id,
+static jwtd__store_rc sq_user_get_by_id(void *be, int64_t id,
                                           struct jwtd__user *out)
 {
+    struct sqlite_store *st = be;
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
@@ -481,11 +490,12 @@ jwtd__store_rc jwtd__store_user_get_by_id(jwtd__store *st, int64_t id,
 
 /* The lock is held while fn runs: other threads wait, and fn may use
  * the store except to start another user walk (see init_mutex). */
-jwtd__store_rc jwtd__store_user_each(jwtd__store *st,
+static jwtd__store_rc sq_user_each(void *be,
                                      int (*fn)(const struct jwtd__user *u,
                                                void *arg),
                                      void *arg)
 {
+    struct sqlite_store *st = be;
     struct jwtd__user u;
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_OK;
@@ -510,8 +520,9 @@ jwtd__store_rc jwtd__store_user_each(jwtd__store *st,
     return rc;
 }
 
-jwtd__store_rc jwtd__store_user_count(jwtd__store *st, int64_t *count)
+static jwtd__store_rc sq_user_count(void *be, int64_t *count)
 {
+    struct sqlite_store *st = be;
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
@@ -528,7 +539,7 @@ jwtd__store_rc jwtd__store_user_count(jwtd__store *st, int64_t *count)
 
 /* Runs a bound UPDATE or DELETE on one named user: NOT_FOUND when no row
  * changed. */
-static jwtd__store_rc change_one(jwtd__store *st, sqlite3_stmt *s)
+static jwtd__store_rc change_one(struct sqlite_store *st, sqlite3_stmt *s)
 {
     jwtd__store_rc rc = step_done(s);
 
@@ -540,10 +551,11 @@ static jwtd__store_rc change_one(jwtd__store *st, sqlite3_stmt *s)
 /* Changing a password ends the user's sessions: tokens issued before now
  * are refused by the server (iat < sessions_valid_after).  Tokens issued
  * earlier in the same second still pass; iat has one-second resolution. */
-jwtd__store_rc jwtd__store_user_set_password(jwtd__store *st,
+static jwtd__store_rc sq_user_set_password(void *be,
                                              const char *name,
                                              const char *password_hash)
 {
+    struct sqlite_store *st = be;
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
@@ -559,10 +571,11 @@ jwtd__store_rc jwtd__store_user_set_password(jwtd__store *st,
     return rc;
 }
 
-jwtd__store_rc jwtd__store_user_set_disabled(jwtd__store *st,
+static jwtd__store_rc sq_user_set_disabled(void *be,
                                              const char *name,
                                              bool disabled)
 {
+    struct sqlite_store *st = be;
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
@@ -579,8 +592,9 @@ jwtd__store_rc jwtd__store_user_set_disabled(jwtd__store *st,
 
 /* A deleted user's sessions end because the server no longer finds the
  * id; ids are never reused (AUTOINCREMENT). */
-jwtd__store_rc jwtd__store_user_delete(jwtd__store *st, const char *name)
+static jwtd__store_rc sq_user_delete(void *be, const char *name)
 {
+    struct sqlite_store *st = be;
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
@@ -593,26 +607,14 @@ jwtd__store_rc jwtd__store_user_delete(jwtd__store *st, const char *name)
     return rc;
 }
 
-void jwtd__stored_key_clear(struct jwtd__stored_key *k)
-{
-    if (k == NULL)
-        return;
-    free(k->kid);
-    free(k->alg);
-    if (k->material != NULL) {
-        memset(k->material, 0, strlen(k->material));
-        free(k->material);
-    }
-    memset(k, 0, sizeof(*k));
-}
-
 /* Retires the active key and inserts the new one in one transaction, so
  * there is always exactly one active key, even with another process
  * rotating at the same moment. */
-jwtd__store_rc jwtd__store_key_add_active(jwtd__store *st, const char *kid,
+static jwtd__store_rc sq_key_add_active(void *be, const char *kid,
                                           const char *alg,
                                           const char *material)
 {
+    struct sqlite_store *st = be;
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
     int64_t now = now_seconds();
@@ -669,11 +671,12 @@ static jwtd__store_rc read_key(sqlite3_stmt *s, struct jwtd__stored_key *k)
 
 /* As with users, fn runs under the lock and must not start another key
  * walk. */
-jwtd__store_rc jwtd__store_key_each(jwtd__store *st,
+static jwtd__store_rc sq_key_each(void *be,
                                     int (*fn)(const struct jwtd__stored_key *k,
                                               void *arg),
                                     void *arg)
 {
+    struct sqlite_store *st = be;
     struct jwtd__stored_key k;
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_OK;
@@ -698,8 +701,9 @@ jwtd__store_rc jwtd__store_key_each(jwtd__store *st,
     return rc;
 }
 
-jwtd__store_rc jwtd__store_key_prune(jwtd__store *st, int64_t retired_before)
+static jwtd__store_rc sq_key_prune(void *be, int64_t retired_before)
 {
+    struct sqlite_store *st = be;
     sqlite3_stmt *s;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
@@ -711,3 +715,22 @@ jwtd__store_rc jwtd__store_key_prune(jwtd__store *st, int64_t retired_before)
     release(st, s);
     return rc;
 }
+
+const struct jwtd__store_ops jwtd__store_sqlite_ops = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .migrate = sq_migrate,
+    .user_add = sq_user_add,
+    .user_get = sq_user_get,
+    .user_get_by_id = sq_user_get_by_id,
+    .user_each = sq_user_each,
+    .user_count = sq_user_count,
+    .user_set_password = sq_user_set_password,
+    .user_set_disabled = sq_user_set_disabled,
+    .user_delete = sq_user_delete,
+    .key_add_active = sq_key_add_active,
+    .key_each = sq_key_each,
+    .key_prune = sq_key_prune,
+};
