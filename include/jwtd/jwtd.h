@@ -213,7 +213,8 @@ JWTD_EXPORT JWTD_MUST_CHECK jwtd_err jwtd_keyring_to_jwks(
 
 /* Reads key material in any supported form, as `--key FILE` does: PEM,
  * then JSON (a JWK gives a ring of one, a JWKS a ring of many), else the
- * raw bytes as an HMAC secret, used verbatim. */
+ * raw bytes as an HMAC secret, used verbatim.  Bytes that are a DER key
+ * or certificate are refused (JWTD_ERR_BAD_KEY), never a secret. */
 JWTD_EXPORT JWTD_MUST_CHECK jwtd_err jwtd_keyring_load(
     const void *data, size_t len, jwtd_keyring **out, jwtd_error *err);
 

@@ -5,11 +5,13 @@
  * keyring; a keyring becomes a public JWKS that can never contain a
  * secret.  jwtd_keyring_load is what `--key FILE` calls: PEM text is read
  * as a PEM key and nothing else (a public key is never an HMAC secret,
- * RFC 8725 3.1), JSON as a JWK or JWKS, and only other bytes are a raw
- * secret.
+ * RFC 8725 3.1), JSON as a JWK or JWKS, DER key material is refused, and
+ * only other bytes are a raw secret.
  */
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/x509.h>
 
 #include "key_pkey.h"
 
@@ -163,6 +165,46 @@ static bool contains(const char *hay, size_t len, const char *needle)
     return false;
 }
 
+/* Whether data is exactly one DER-encoded key or certificate (SPKI,
+ * X.509, PKCS#1 RSA public key, PKCS#8 or traditional private key).
+ * Such bytes are key material whose public half is public: used as an
+ * HMAC secret they would let anyone forge tokens (BL-03, RFC 8725
+ * 3.1). */
+static bool is_der_key(const unsigned char *data, size_t len)
+{
+    const unsigned char *p;
+    EVP_PKEY *pkey;
+    X509 *x;
+    bool found = false;
+
+    /* Every one of these forms is an ASN.1 SEQUENCE. */
+    if (len < 2 || data[0] != 0x30 || len > JWTD__MAX_KEY_DOC)
+        return false;
+    p = data;
+    pkey = d2i_PUBKEY(NULL, &p, (long)len);
+    found = pkey != NULL && p == data + len;
+    EVP_PKEY_free(pkey);
+    if (!found) {
+        p = data;
+        x = d2i_X509(NULL, &p, (long)len);
+        found = x != NULL && p == data + len;
+        X509_free(x);
+    }
+    if (!found) {
+        p = data;
+        pkey = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len);
+        found = pkey != NULL && p == data + len;
+        EVP_PKEY_free(pkey);
+    }
+    if (!found) {
+        p = data;
+        pkey = d2i_AutoPrivateKey(NULL, &p, (long)len);
+        found = pkey != NULL && p == data + len;
+        EVP_PKEY_free(pkey);
+    }
+    return found;
+}
+
 jwtd_err jwtd_keyring_load(const void *data, size_t len,
                            jwtd_keyring **out, jwtd_error *err)
 {
@@ -210,6 +252,9 @@ jwtd_err jwtd_keyring_load(const void *data, size_t len,
             return rc;
         goto single;
     }
+    if (is_der_key(data, len))
+        return jwtd__fail(err, JWTD_ERR_BAD_KEY, "DER key material is not "
+                          "a secret; give the key as PEM");
     rc = jwtd_key_from_secret(data, len, &key);
     if (rc != JWTD_OK)
         return jwtd__fail(err, rc, NULL);
