@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 the jwtd authors
  *
- * Tests of the SQLite store: users (add, get, list, password change,
- * disable, delete, duplicate names, ids never reused), keys (add, rotate,
- * list newest first, prune), persistence across a reopen, the file's
- * 0600 mode, the schema version, and use from several threads at once.
+ * Tests of the store: users (add, get, list, password change, disable,
+ * delete, duplicate names, ids never reused), keys (add, rotate, list
+ * newest first, prune), persistence across a reopen, schema versions and
+ * migration, and use from several threads at once.  Every test runs on
+ * SQLite (a fresh file each); when JWTD_TEST_PG_URL names a PostgreSQL
+ * database (tests/http/test_store_pg.sh starts one) the same tests run
+ * on it too, each on freshly dropped tables.  The SQLite file's 0600
+ * mode and WAL mode, the PostgreSQL schema table and the outage
+ * fallback (store_stale.h) have tests of their own.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,15 +24,46 @@
 #include <pthread.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "server/store.h"
+#include "server/store_stale.h"
+
+/* The PostgreSQL URL of the second run, NULL during the SQLite one. */
+static const char *pg_url;
 
 struct fixture {
     char dir[64];
     char path[96];
+    const char *target;   /* path, or pg_url */
     jwtd__store *st;
 };
+
+/* Runs sql on the store's database behind its back. */
+static void raw_exec(const struct fixture *f, const char *sql)
+{
+    PGconn *c;
+    PGresult *r;
+    sqlite3 *db;
+
+    if (pg_url == NULL) {
+        assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(db);
+        return;
+    }
+    c = PQconnectdb(pg_url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PQclear(PQexec(c, "SET client_min_messages = warning"));
+    r = PQexec(c, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+        PQresultStatus(r) != PGRES_TUPLES_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    PQfinish(c);
+}
 
 static int setup(void **state)
 {
@@ -40,7 +76,12 @@ static int setup(void **state)
     if (mkdtemp(f->dir) == NULL)
         return -1;
     snprintf(f->path, sizeof(f->path), "%s/t.db", f->dir);
-    if (jwtd__store_open(f->path, &f->st, err, sizeof(err)) !=
+    f->target = f->path;
+    if (pg_url != NULL) {
+        f->target = pg_url;
+        raw_exec(f, "DROP TABLE IF EXISTS users, keys, schema_version");
+    }
+    if (jwtd__store_open(f->target, &f->st, err, sizeof(err)) !=
         JWTD__STORE_OK) {
         fprintf(stderr, "open: %s\n", err);
         return -1;
@@ -51,7 +92,7 @@ static int setup(void **state)
 
 static void unlink_db(const char *path)
 {
-    char p[128];
+    char p[160];
 
     unlink(path);
     snprintf(p, sizeof(p), "%s-wal", path);
@@ -77,8 +118,8 @@ static void reopen(struct fixture *f)
 
     jwtd__store_close(f->st);
     f->st = NULL;
-    assert_int_equal(jwtd__store_open(f->path, &f->st, err, sizeof(err)),
-                     JWTD__STORE_OK);
+    assert_int_equal(jwtd__store_open(f->target, &f->st, err,
+                                      sizeof(err)), JWTD__STORE_OK);
 }
 
 static void test_user_add_get(void **state)
@@ -214,16 +255,11 @@ static void test_user_passwd_disable_del(void **state)
     struct fixture *f = *state;
     struct jwtd__user u;
     int64_t id = 0;
-    sqlite3 *db;
 
     assert_int_equal(jwtd__store_user_add(f->st, "alice", "old", "",
                                           &id), 0);
     /* Put sessions_valid_after in the past so each bump shows. */
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE users SET"
-                                  " sessions_valid_after = 5", NULL, NULL,
-                                  NULL), SQLITE_OK);
-    sqlite3_close(db);
+    raw_exec(f, "UPDATE users SET sessions_valid_after = 5");
 
     assert_int_equal(jwtd__store_user_set_password(f->st, "alice", "new"),
                      JWTD__STORE_OK);
@@ -265,14 +301,9 @@ static void test_disable_ends_sessions(void **state)
 {
     struct fixture *f = *state;
     struct jwtd__user u;
-    sqlite3 *db;
 
     assert_int_equal(jwtd__store_user_add(f->st, "bob", "h", "", NULL), 0);
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE users SET"
-                                  " sessions_valid_after = 5", NULL, NULL,
-                                  NULL), SQLITE_OK);
-    sqlite3_close(db);
+    raw_exec(f, "UPDATE users SET sessions_valid_after = 5");
     assert_int_equal(jwtd__store_user_set_disabled(f->st, "bob", false), 0);
     assert_int_equal(jwtd__store_user_get(f->st, "bob", &u), 0);
     assert_int_equal(u.sessions_valid_after, 5);
@@ -409,6 +440,148 @@ static void test_file_mode_and_schema(void **state)
     assert_non_null(strstr(err, "/nonexistent-dir/x.db"));
 }
 
+/* Both backends report the same schema numbers. */
+static void test_schema_version(void **state)
+{
+    struct fixture *f = *state;
+    int version = -1, applied = -1;
+
+    assert_string_equal(jwtd__store_backend(f->st),
+                        pg_url ? "postgresql" : "sqlite");
+    assert_int_equal(jwtd__store_schema_latest(), 1);
+    assert_int_equal(jwtd__store_schema_version(f->st, &version), 0);
+    assert_int_equal(version, 1);
+    assert_int_equal(jwtd__store_migrate(f->st, &applied, NULL, 0), 0);
+    assert_int_equal(applied, 0);
+}
+
+/* Opened without migrating, a new database is at version 0; migrating
+ * applies every step once; the store then works. */
+static void test_migrate_explicit(void **state)
+{
+    struct fixture *f = *state;
+    char path[128], err[256];
+    const char *target = path;
+    jwtd__store *st = NULL;
+    int version = -1, applied = -1;
+    int64_t id = 0;
+
+    snprintf(path, sizeof(path), "%s/fresh.db", f->dir);
+    if (pg_url != NULL) {
+        target = pg_url;
+        raw_exec(f, "DROP TABLE users, keys, schema_version");
+    }
+    assert_int_equal(jwtd__store_open_ex(target, JWTD__STORE_NO_MIGRATE,
+                                         &st, err, sizeof(err)), 0);
+    assert_int_equal(jwtd__store_schema_version(st, &version), 0);
+    assert_int_equal(version, 0);
+    assert_int_equal(jwtd__store_migrate(st, &applied, err, sizeof(err)),
+                     0);
+    assert_int_equal(applied, 1);
+    assert_int_equal(jwtd__store_schema_version(st, &version), 0);
+    assert_int_equal(version, 1);
+    assert_int_equal(jwtd__store_migrate(st, &applied, err, sizeof(err)),
+                     0);
+    assert_int_equal(applied, 0);
+    assert_int_equal(jwtd__store_user_add(st, "x", "h", "", &id), 0);
+    assert_int_equal(id, 1);
+    jwtd__store_close(st);
+    unlink_db(path);
+}
+
+/* PostgreSQL keeps one row per applied step; a database from a newer
+ * jwtd is refused, not silently misread. */
+static void test_pg_schema_table(void **state)
+{
+    struct fixture *f = *state;
+    jwtd__store *other = NULL;
+    char err[256];
+    int version = -1;
+
+    raw_exec(f, "DO $$ BEGIN IF (SELECT count(*) FROM schema_version"
+             " WHERE version = 1 AND applied_at > 0) <> 1 THEN"
+             " RAISE EXCEPTION 'no row for version 1'; END IF; END $$");
+    raw_exec(f, "INSERT INTO schema_version VALUES (99, 0)");
+    assert_int_equal(jwtd__store_schema_version(f->st, &version), 0);
+    assert_int_equal(version, 99);
+    err[0] = '\0';
+    assert_int_equal(jwtd__store_open(pg_url, &other, err, sizeof(err)),
+                     JWTD__STORE_ERROR);
+    assert_null(other);
+    assert_string_equal(err, "store schema version 99 is newer than this "
+                        "jwtd understands (1)");
+}
+
+/* A server that cannot be reached is UNAVAILABLE, with libpq's reason
+ * and never the URL's password. */
+static void test_pg_unreachable(void **state)
+{
+    jwtd__store *st = NULL;
+    char err[256];
+
+    (void)state;
+    /* Port 1 on loopback: nothing listens there. */
+    assert_int_equal(jwtd__store_open("postgresql://u:s3cret@127.0.0.1:1/x",
+                                      &st, err, sizeof(err)),
+                     JWTD__STORE_UNAVAILABLE);
+    assert_null(st);
+    assert_non_null(strstr(err, "cannot connect to PostgreSQL: "));
+    assert_null(strstr(err, "s3cret"));
+}
+
+static void test_target_and_names(void **state)
+{
+    (void)state;
+    assert_true(jwtd__store_is_pg("postgresql://h/db"));
+    assert_true(jwtd__store_is_pg("postgres://h/db"));
+    assert_false(jwtd__store_is_pg("postgresql:/h/db"));
+    assert_false(jwtd__store_is_pg("Postgres://h/db"));
+    assert_false(jwtd__store_is_pg("./postgres://x"));
+    assert_false(jwtd__store_is_pg(NULL));
+    assert_string_equal(jwtd__store_strerror(JWTD__STORE_UNAVAILABLE),
+                        "database unavailable");
+    assert_string_equal(jwtd__store_strerror(JWTD__STORE_NOT_FOUND),
+                        "not found");
+    assert_string_equal(jwtd__store_strerror(JWTD__STORE_ERROR),
+                        "store error");
+}
+
+/* The outage fallback: what it hands back, and what drops an entry. */
+static void test_stale(void **state)
+{
+    struct jwtd__stale *c = jwtd__stale_new();
+    struct jwtd__user u = {7, "ann", "$argon2id$secret", "admin", false,
+                           100, 200};
+    struct jwtd__user got;
+
+    (void)state;
+    assert_non_null(c);
+    assert_int_equal(jwtd__stale_get(c, 7, &got), JWTD__STORE_NOT_FOUND);
+    jwtd__stale_put(c, &u);
+    assert_int_equal(jwtd__stale_get(c, 7, &got), JWTD__STORE_OK);
+    assert_int_equal(got.id, 7);
+    assert_string_equal(got.name, "ann");
+    assert_string_equal(got.roles, "admin");
+    /* Never a hash: a stale record cannot let a password through. */
+    assert_string_equal(got.password_hash, "");
+    assert_int_equal(got.created_at, 100);
+    assert_int_equal(got.sessions_valid_after, 200);
+    jwtd__user_clear(&got);
+    /* Same slot, other id: not a match. */
+    assert_int_equal(jwtd__stale_get(c, 7 + JWTD__STALE_SLOTS, &got),
+                     JWTD__STORE_NOT_FOUND);
+    jwtd__stale_forget_name(c, "bob");
+    assert_int_equal(jwtd__stale_get(c, 7, &got), JWTD__STORE_OK);
+    jwtd__user_clear(&got);
+    jwtd__stale_forget_name(c, "ann");
+    assert_int_equal(jwtd__stale_get(c, 7, &got), JWTD__STORE_NOT_FOUND);
+    jwtd__stale_put(c, &u);
+    jwtd__stale_forget_id(c, 7);
+    assert_int_equal(jwtd__stale_get(c, 7, &got), JWTD__STORE_NOT_FOUND);
+    jwtd__stale_free(c);
+    jwtd__stale_free(NULL);
+}
+
 static void *adder(void *arg)
 {
     jwtd__store *st = arg;
@@ -463,9 +636,32 @@ int main(void)
         T(test_disable_ends_sessions),
         T(test_keys),
         T(test_reopen_persists),
-        T(test_file_mode_and_schema),
+        T(test_schema_version),
+        T(test_migrate_explicit),
         T(test_threads),
     };
+    const struct CMUnitTest sqlite_only[] = {
+        T(test_file_mode_and_schema),
+        cmocka_unit_test(test_target_and_names),
+        cmocka_unit_test(test_stale),
+    };
+    const struct CMUnitTest pg_only[] = {
+        T(test_pg_schema_table),
+        cmocka_unit_test(test_pg_unreachable),
+    };
+    const char *url = getenv("JWTD_TEST_PG_URL");
+    int failed;
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    failed = cmocka_run_group_tests_name("store on sqlite", tests, NULL,
+                                         NULL);
+    failed += cmocka_run_group_tests_name("sqlite file, helpers",
+                                          sqlite_only, NULL, NULL);
+    if (url != NULL && *url != '\0') {
+        pg_url = url;
+        failed += cmocka_run_group_tests_name("store on postgresql", tests,
+                                              NULL, NULL);
+        failed += cmocka_run_group_tests_name("postgresql schema",
+                                              pg_only, NULL, NULL);
+    }
+    return failed;
 }
