@@ -33,6 +33,11 @@ struct jwtd_key {
     /* JWTD_KEY_HMAC: the secret, malloc'd, wiped on free. */
     unsigned char *secret;
     size_t secret_len;
+    /* JWTD_KEY_HMAC: for HS256, HS384 and HS512, digest states that have
+     * absorbed the key block XOR ipad ([0]) and XOR opad ([1]), made once
+     * by jwtd__hmac_prepare (RFC 2104 2).  Only ever copied from, so a
+     * key shared by many threads needs no lock (alg_hmac.c). */
+    EVP_MD_CTX *hmac_pad[3][2];
     /* Every other type: the OpenSSL key (public or private). */
     EVP_PKEY *pkey;
     bool is_private;
@@ -67,6 +72,12 @@ jwtd_err jwtd__sign_raw(const jwtd_key *key, jwtd_alg alg,
 jwtd_err jwtd__verify_raw(const jwtd_key *key, jwtd_alg alg,
                           const unsigned char *in, size_t in_len,
                           const unsigned char *sig, size_t sig_len);
+
+/* Fills key->hmac_pad from key->secret; JWTD_ERR_NOMEM or
+ * JWTD_ERR_INTERNAL on failure.  jwtd__hmac_release frees the states
+ * (OpenSSL wipes them); both accept a key with none. */
+jwtd_err jwtd__hmac_prepare(jwtd_key *key);
+void jwtd__hmac_release(jwtd_key *key);
 
 /* HMAC half (alg_hmac.c) and public-key half (alg_pkey.c) of the above. */
 jwtd_err jwtd__hmac_sign(const jwtd_key *key, jwtd_alg alg,

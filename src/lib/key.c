@@ -28,6 +28,7 @@ jwtd_key *jwtd__key_new(jwtd_key_type type)
 jwtd_err jwtd_key_from_secret(const void *secret, size_t len, jwtd_key **out)
 {
     jwtd_key *key;
+    jwtd_err rc;
 
     if (out == NULL || (secret == NULL && len > 0))
         return JWTD_ERR_BAD_OPTION;
@@ -44,6 +45,13 @@ jwtd_err jwtd_key_from_secret(const void *secret, size_t len, jwtd_key **out)
     if (len > 0)
         memcpy(key->secret, secret, len);
     key->secret_len = len;
+    /* The HMAC key schedule is done here, once, so that sign and verify
+     * never repeat it (alg_hmac.c). */
+    rc = jwtd__hmac_prepare(key);
+    if (rc != JWTD_OK) {
+        jwtd_key_free(key);
+        return rc;
+    }
     *out = key;
     return JWTD_OK;
 }
@@ -56,6 +64,7 @@ void jwtd_key_free(jwtd_key *key)
         OPENSSL_cleanse(key->secret, key->secret_len);
         free(key->secret);
     }
+    jwtd__hmac_release(key);
     EVP_PKEY_free(key->pkey);
     free(key->kid);
     free(key);
