@@ -168,9 +168,13 @@ const sratio = (a, b, f = 'rps') => {
     return median(Object.keys(srv[a][f]).map((r) =>
         srv[a][f][r] / srv[b][f][r]));
 };
+// argon[round] = argon2id verifications per second on all cores.
 const argon = {};
-for (const [, , , t, ops] of read('argon2.tsv'))
-    argon[t] = Number(ops);
+let argonThreads = '';
+for (const [round, , , t, ops] of read('argon2.tsv')) {
+    argon[round] = Number(ops);
+    argonThreads = t;
+}
 if (Object.keys(srv).length) {
     p('### Server: wrk over loopback (median of rounds)');
     p();
@@ -204,13 +208,15 @@ if (Object.keys(srv).length) {
         p(`| protected p99 ≤ nginx p99 (ratio jwtd/nginx) | ${fr(c)} | ` +
           `${verdict(c <= 1)} |`);
     }
-    if (srv['jwtd login'] && argon[Object.keys(argon).pop()]) {
-        const tmax = Object.keys(argon).sort((x, y) => x - y).pop();
-        const l = median(Object.values(srv['jwtd login'].rps));
-        const r = l / argon[tmax];
-        p(`| login bounded by argon2id (${fmt(argon[tmax])}/s on ${tmax} ` +
-          `threads alone) | ${(r * 100).toFixed(0)}% of it | ` +
-          `${verdict(r >= 0.5 && r <= 1.05)} |`);
+    if (srv['jwtd login'] && Object.keys(argon).length) {
+        // Login can approach argon2id's own rate but not pass it; well
+        // under half of it would mean something else dominates.
+        const lr = srv['jwtd login'].rps;
+        const r = median(Object.keys(lr).map((k) => lr[k] / argon[k]));
+        p(`| login bounded by argon2id (alone: ` +
+          `${fmt(median(Object.values(argon)))}/s on ${argonThreads} ` +
+          `threads) | ${(r * 100).toFixed(0)}% of it | ` +
+          `${verdict(r >= 0.5 && r <= 1.1)} |`);
     }
 }
 const fl = {};
