@@ -13,5 +13,6 @@ int jwtd__cmd_jws(int argc, char **argv);     /* src/cli/cmd_jws.c */
 int jwtd__cmd_key(int argc, char **argv);     /* src/cli/cmd_key.c */
 int jwtd__cmd_user(int argc, char **argv);    /* src/cli/cmd_user.c */
 int jwtd__cmd_serve(int argc, char **argv);   /* src/server/serve.c */
+int jwtd__cmd_db(int argc, char **argv);      /* src/cli/cmd_db.c */
 
 #endif /* JWTD_CLI_COMMANDS_H */

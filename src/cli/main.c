@@ -22,6 +22,7 @@ static const char usage[] =
     "                             manage the server's users\n"
     "  key generate|list|rotate|export-jwks\n"
     "                             manage the server's signing keys\n"
+    "  db status|migrate          show or update the store's schema\n"
     "\n"
     "Run 'jwtd <command> --help' for a command's options.\n";
 
@@ -36,6 +37,7 @@ static const struct command commands[] = {
     {"serve", jwtd__cmd_serve},
     {"user", jwtd__cmd_user},
     {"key", jwtd__cmd_key},
+    {"db", jwtd__cmd_db},
 };
 
 int main(int argc, char **argv)

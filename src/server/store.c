@@ -69,6 +69,16 @@ bool jwtd__store_is_pg(const char *target)
             strncmp(target, "postgres://", 11) == 0);
 }
 
+void jwtd__store_describe(const char *target, char *buf, size_t size)
+{
+    if (buf == NULL || size == 0)
+        return;
+    if (jwtd__store_is_pg(target))
+        jwtd__store_pg_describe(target, buf, size);
+    else
+        snprintf(buf, size, "%s", target != NULL ? target : "");
+}
+
 /* A backend whose table misses an operation is refused at open, so a
  * function added to one backend only fails every test at once instead
  * of crashing the first caller. */

@@ -55,6 +55,10 @@ jwtd__store_rc jwtd__store_open_ex(const char *target, unsigned flags,
 /* Closes cleanly (checkpoint); NULL is a no-op. */
 void jwtd__store_close(jwtd__store *st);
 
+/* Writes a description of target that is safe to print: a SQLite path
+ * as given, a PostgreSQL URL as user@host:port/dbname, never with its
+ * password. */
+void jwtd__store_describe(const char *target, char *buf, size_t size);
 /* "sqlite" or "postgresql". */
 const char *jwtd__store_backend(const jwtd__store *st);
 /* The schema version the database is at, and the one this jwtd writes

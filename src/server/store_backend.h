@@ -73,6 +73,9 @@ struct jwtd__store_ops {
 extern const struct jwtd__store_ops jwtd__store_sqlite_ops;
 extern const struct jwtd__store_ops jwtd__store_pg_ops;
 
+/* store_pg.c: jwtd__store_describe for a PostgreSQL URL. */
+void jwtd__store_pg_describe(const char *url, char *buf, size_t size);
+
 /* Shared by the backends: a malloc'd copy of n bytes of s plus a NUL,
  * or NULL when out of memory. */
 char *jwtd__store_dup(const char *s, size_t n);

@@ -140,16 +140,27 @@ static void no_notices(void *arg, const char *message)
     (void)message;
 }
 
-/* libpq's last message without its trailing newline. */
+/* libpq's last message on one line: its line breaks and the tabs that
+ * indent its hints become single spaces, the trailing newline goes. */
 static void pq_err(PGconn *conn, const char *what, char *errbuf,
                    size_t errlen)
 {
     const char *m = conn != NULL ? PQerrorMessage(conn) : "out of memory";
-    size_t n = strlen(m);
+    char line[512];
+    size_t i, n = 0;
 
-    while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == '\r'))
+    for (i = 0; m[i] != '\0' && n + 1 < sizeof(line); i++) {
+        if (m[i] == '\n' || m[i] == '\r' || m[i] == '\t') {
+            if (n > 0 && line[n - 1] != ' ')
+                line[n++] = ' ';
+        } else {
+            line[n++] = m[i];
+        }
+    }
+    while (n > 0 && line[n - 1] == ' ')
         n--;
-    set_err(errbuf, errlen, "%s: %.*s", what, (int)n, m);
+    line[n] = '\0';
+    set_err(errbuf, errlen, "%s: %s", what, line);
 }
 
 /* Makes sure the connection is usable; the lock is held.  A broken one
@@ -357,6 +368,37 @@ static jwtd__store_rc migrate(struct pg_store *st, int *applied,
             (*applied)++;
     }
     return JWTD__STORE_OK;
+}
+
+/* The URL's parts that say where, without the password; libpq parses
+ * it, so what is shown is what libpq would use (its defaults for what
+ * the URL leaves out are shown as "-"). */
+void jwtd__store_pg_describe(const char *url, char *buf, size_t size)
+{
+    const char *user = "-", *host = "-", *port = "-", *db = "-";
+    PQconninfoOption *opts, *o;
+    char *err = NULL;
+
+    opts = PQconninfoParse(url, &err);
+    if (opts == NULL) {
+        snprintf(buf, size, "(an invalid PostgreSQL URL)");
+        PQfreemem(err);
+        return;
+    }
+    for (o = opts; o->keyword != NULL; o++) {
+        if (o->val == NULL || *o->val == '\0')
+            continue;
+        if (strcmp(o->keyword, "user") == 0)
+            user = o->val;
+        else if (strcmp(o->keyword, "host") == 0)
+            host = o->val;
+        else if (strcmp(o->keyword, "port") == 0)
+            port = o->val;
+        else if (strcmp(o->keyword, "dbname") == 0)
+            db = o->val;
+    }
+    snprintf(buf, size, "%s@%s:%s/%s", user, host, port, db);
+    PQconninfoFree(opts);
 }
 
 /* ---- open, close ---- */
