@@ -321,7 +321,8 @@ static void test_bl04_ecdsa_zero_and_out_of_range(void **state)
         size_t half;
         const jwtd_key *pub;
     } c[] = {
-        {"{\"alg\":\"ES256\",\"typ\":\"JWT\"}", NID_X9_62_prime256v1, 32, K.ec256_pub},
+        {"{\"alg\":\"ES256\",\"typ\":\"JWT\"}", NID_X9_62_prime256v1, 32,
+         K.ec256_pub},
         {"{\"alg\":\"ES384\",\"typ\":\"JWT\"}", NID_secp384r1, 48, K.ec384_pub},
         {"{\"alg\":\"ES512\",\"typ\":\"JWT\"}", NID_secp521r1, 66, K.ec521_pub},
     };
