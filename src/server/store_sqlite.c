@@ -11,9 +11,9 @@
  * while `jwtd serve` has it open.  The schema is versioned with PRAGMA
  * user_version (kept, so stores made before the PostgreSQL backend still
  * open); each entry of migrations[] moves it one version on, and
- * store_pg.c applies the same-numbered steps in its own dialect.  The file is created mode 0600 (the WAL and shared-memory files
- * inherit the database's mode) because it holds password hashes and
- * private keys.
+ * store_pg.c applies the same-numbered steps in its own dialect.  The
+ * file is created mode 0600 (the WAL and shared-memory files inherit the
+ * database's mode) because it holds password hashes and private keys.
  */
 #include <errno.h>
 #include <fcntl.h>

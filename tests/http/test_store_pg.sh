@@ -9,7 +9,8 @@
 # the database stopped mid-run: CLI commands fail cleanly with exit 1,
 # the running server keeps serving the tokens it can verify, refuses
 # what it cannot check with a 5xx (a login: 401 for now, see below),
-# never crashes, and recovers once PostgreSQL is back.  Missing PostgreSQL binaries fail the test.
+# never crashes, and recovers once PostgreSQL is back.  Missing
+# PostgreSQL binaries fail the test.
 source "$(dirname "$0")/server_lib.sh"
 source "$(dirname "$0")/pg_lib.sh"
 trap 'cleanup; pg_cleanup' EXIT
@@ -58,8 +59,10 @@ check "migrate again" "$out" \
     "$WHERE (postgresql): schema version 1, 0 steps applied"
 run env JWTD_DB="$URL" "$BIN" db status --json
 check "status --json: rc" "$rc" 0
-check "status --json" "$out" '{"backend":"postgresql","database":"'"$WHERE"'","version":1,"latest":1,"state":"up to date"}'
-run "$BIN" db status --db "postgresql://jwtd:hunter2@127.0.0.1:$PG_PORT/nope"
+check "status --json" "$out" '{"backend":"postgresql","database":"'"$WHERE"\
+'","version":1,"latest":1,"state":"up to date"}'
+run "$BIN" db status \
+    --db "postgresql://jwtd:hunter2@127.0.0.1:$PG_PORT/nope"
 check "no such database: rc" "$rc" 1
 check_match "no such database: message" "$err" \
     '^jwtd: cannot connect to PostgreSQL: .*database "nope" does not exist$'
@@ -69,7 +72,8 @@ check_match "no such database: message" "$err" \
 run sh -c 'printf "%s\n" "$0" | "$1" user add alice --roles admin --db "$2"' \
     "$PW" "$BIN" "$URL"
 check "user add alice" "$out" "added user 'alice' (id 1)"
-run sh -c 'printf "bob-password\n" | "$0" user add bob --db "$1"' "$BIN" "$URL"
+run sh -c 'printf "bob-password\n" | "$0" user add bob --db "$1"' \
+    "$BIN" "$URL"
 check "user add bob" "$out" "added user 'bob' (id 2)"
 run sh -c 'printf "x\n" | "$0" user add alice --db "$1"' "$BIN" "$URL"
 check "user add alice twice: rc" "$rc" 1
@@ -120,7 +124,8 @@ run "$BIN" user list --db "$URL"
 check "user list, database down: rc" "$rc" 1
 check "user list, database down: stdout" "$out" ""
 check_match "user list, database down: message" "$err" \
-    "^jwtd: cannot connect to PostgreSQL: connection to server at \"127\.0\.0\.1\", port $PG_PORT failed: Connection refused"
+    "^jwtd: cannot connect to PostgreSQL: connection to server at "\
+"\"127\.0\.0\.1\", port $PG_PORT failed: Connection refused"
 run "$BIN" db status --db "$URL"
 check "db status, database down: rc" "$rc" 1
 # A token whose user the server has seen is still served...
@@ -154,7 +159,8 @@ for ((i = 0; i < 30; i++)); do
 done
 check "login after restart" "$code" 200
 http GET /api/me -H "Authorization: Bearer $token"
-check "me after restart" "$code $body" '200 {"sub":"2","name":"bob","roles":[]}'
+check "me after restart" "$code $body" \
+    '200 {"sub":"2","name":"bob","roles":[]}'
 run "$BIN" user list --db "$URL"
 check "user list after restart: rc" "$rc" 0
 stop_server
