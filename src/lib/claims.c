@@ -9,6 +9,7 @@
  * jsonwebtoken's order (verify.c).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,9 +68,20 @@ static jwtd_err add_entry(jwtd_token *tok, const jwtd__jevent *ev,
     struct jwtd__entry *e;
 
     if (tok->nentries == tok->entries_cap) {
-        size_t ncap = tok->entries_cap == 0 ? 8 : tok->entries_cap * 2;
-        void *n = realloc(tok->entries, ncap * sizeof(*tok->entries));
+        size_t ncap = tok->entries_cap * 2;
+        struct jwtd__entry *n;
 
+        /* Past the inline table, the heap; the bound keeps the size
+         * computation from overflowing. */
+        if (ncap > SIZE_MAX / 2 / sizeof(*n))
+            return JWTD_ERR_NOMEM;
+        if (tok->entries == tok->entries_inline) {
+            n = malloc(ncap * sizeof(*n));
+            if (n != NULL)
+                memcpy(n, tok->entries, tok->nentries * sizeof(*n));
+        } else {
+            n = realloc(tok->entries, ncap * sizeof(*n));
+        }
         if (n == NULL)
             return JWTD_ERR_NOMEM;
         tok->entries = n;
@@ -92,12 +104,11 @@ static jwtd_err add_entry(jwtd_token *tok, const jwtd__jevent *ev,
     return JWTD_OK;
 }
 
-static void number_claim(const jwtd__jevent *ev, enum jwtd__jtype *t,
-                         double *v)
+static void number_claim(const jwtd__jevent *ev, double num,
+                         enum jwtd__jtype *t, double *v)
 {
     *t = ev->type;
-    *v = ev->type == JWTD__J_NUMBER ? jwtd__json_number(ev->text, ev->len)
-                                    : 0;
+    *v = ev->type == JWTD__J_NUMBER ? num : 0;
 }
 
 static jwtd_err top_member(struct ctx *c, const jwtd__jevent *ev)
@@ -109,11 +120,11 @@ static jwtd_err top_member(struct ctx *c, const jwtd__jevent *ev)
     if (ev->type == JWTD__J_NUMBER)
         num = jwtd__json_number(ev->text, ev->len);
     if (is(ev, "exp")) {
-        number_claim(ev, &cl->exp_t, &cl->exp);
+        number_claim(ev, num, &cl->exp_t, &cl->exp);
     } else if (is(ev, "nbf")) {
-        number_claim(ev, &cl->nbf_t, &cl->nbf);
+        number_claim(ev, num, &cl->nbf_t, &cl->nbf);
     } else if (is(ev, "iat")) {
-        number_claim(ev, &cl->iat_t, &cl->iat);
+        number_claim(ev, num, &cl->iat_t, &cl->iat);
     } else if (o != NULL && is(ev, "aud")) {
         /* jsonwebtoken: a string is a list of one; any other type never
          * matches. */

@@ -10,6 +10,7 @@
  * what a token says (RFC 7519 4, RFC 8725 3.4).
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,17 +21,29 @@
 
 #define INLINE_KEYS 32
 #define INLINE_ARENA 512
+/* Room for YAJL's own allocations (handle, lexer, byte stack and the
+ * first 2 KiB decode buffer of yajl 2.1) so that parsing a token makes
+ * no heap allocation; anything larger falls back to malloc. */
+#define YAJL_ROOM 3584
 
 struct frame {
-    enum jwtd__jtype type;
-    size_t first_key;   /* index of this object's first name in keys */
-    size_t arena_mark;  /* arena length when the object started */
+    uint32_t type;       /* enum jwtd__jtype */
+    uint32_t first_key;  /* index of this object's first name in keys */
+    size_t arena_mark;   /* arena length when the object started */
 };
 
 struct keyent {
     uint32_t hash;
     size_t off;
     size_t len;
+};
+
+/* A bump allocator handed to YAJL.  Each block is preceded by its size;
+ * blocks that do not fit come from the heap and go back with free(). */
+struct room {
+    size_t used;
+    size_t last;         /* the newest live block's header, or SIZE_MAX */
+    _Alignas(max_align_t) unsigned char buf[YAJL_ROOM];
 };
 
 struct parser {
@@ -51,6 +64,7 @@ struct parser {
     struct frame frames[JWTD__JSON_MAX_DEPTH];
     struct keyent keys_inline[INLINE_KEYS];
     char arena_inline[INLINE_ARENA];
+    struct room room;
 };
 
 bool jwtd__utf8_valid(const char *text, size_t len)
@@ -60,6 +74,17 @@ bool jwtd__utf8_valid(const char *text, size_t len)
     unsigned c;
 
     while (i < len) {
+        /* ASCII runs, the usual case in tokens, eight bytes at a time. */
+        while (len - i >= 8) {
+            uint64_t w;
+
+            memcpy(&w, s + i, sizeof(w));
+            if (w & UINT64_C(0x8080808080808080))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         c = s[i];
         if (c < 0x80) {
             i++;
@@ -188,7 +213,8 @@ static int emit(struct parser *p, enum jwtd__jtype type, const char *text,
     ev.key_len = 0;
     ev.text = text;
     ev.len = len;
-    if (p->depth > 0 && p->frames[p->depth - 1].type == JWTD__J_OBJECT) {
+    if (p->depth > 0 &&
+        p->frames[p->depth - 1].type == (uint32_t)JWTD__J_OBJECT) {
         ev.key = p->arena + p->key_off;
         ev.key_len = p->key_len;
     }
@@ -227,8 +253,8 @@ static int start(struct parser *p, enum jwtd__jtype type)
     if (p->depth >= p->max_depth)
         return stop(p, JWTD_ERR_TOKEN);
     f = &p->frames[p->depth++];
-    f->type = type;
-    f->first_key = p->nkeys;
+    f->type = (uint32_t)type;
+    f->first_key = (uint32_t)p->nkeys;
     f->arena_mark = p->arena_len;
     return 1;
 }
@@ -242,7 +268,7 @@ static int end(struct parser *p)
     p->arena_len = f->arena_mark;
     if (p->on_end == NULL)
         return 1;
-    rc = p->on_end(p->ctx, p->depth, f->type);
+    rc = p->on_end(p->ctx, p->depth, (enum jwtd__jtype)f->type);
     return rc == JWTD_OK ? 1 : stop(p, rc);
 }
 
@@ -281,6 +307,8 @@ static int on_key(void *ctx, const unsigned char *s, size_t len)
 
     /* RFC 7519 4: member names must be unique; compared after
      * unescaping, byte for byte. */
+    if (p->nkeys >= UINT32_MAX)
+        return stop(p, JWTD_ERR_NOMEM);
     for (i = f->first_key; i < p->nkeys; i++) {
         if (p->keys[i].hash == h && p->keys[i].len == len &&
             memcmp(p->arena + p->keys[i].off, s, len) == 0)
@@ -313,6 +341,103 @@ static int on_key(void *ctx, const unsigned char *s, size_t len)
     return 1;
 }
 
+/* --- YAJL's allocations, from the parser's room ---------------------- */
+
+#define HDR ((sizeof(size_t) + _Alignof(max_align_t) - 1) / \
+             _Alignof(max_align_t) * _Alignof(max_align_t))
+
+static size_t round_up(size_t n)
+{
+    size_t a = _Alignof(max_align_t);
+
+    return (n + a - 1) / a * a;
+}
+
+static void *room_malloc(void *ctx, size_t n)
+{
+    struct room *r = ctx;
+    size_t need = HDR + round_up(n);
+    unsigned char *p;
+
+    if (n <= YAJL_ROOM && need <= YAJL_ROOM - r->used) {
+        p = r->buf + r->used;
+        memcpy(p, &n, sizeof(n));
+        r->last = r->used;
+        r->used += need;
+        return p + HDR;
+    }
+    if (n > SIZE_MAX - HDR)
+        return NULL;
+    p = malloc(HDR + n);
+    if (p == NULL)
+        return NULL;
+    memcpy(p, &n, sizeof(n));
+    return p + HDR;
+}
+
+static bool in_room(const struct room *r, const void *ptr)
+{
+    const unsigned char *p = ptr;
+
+    /* Compares pointers into one array only after checking with
+     * integer addresses, so a heap block is never compared with it. */
+    return (uintptr_t)p >= (uintptr_t)r->buf &&
+           (uintptr_t)p < (uintptr_t)(r->buf + YAJL_ROOM);
+}
+
+static void room_free(void *ctx, void *ptr)
+{
+    struct room *r = ctx;
+    unsigned char *p;
+
+    if (ptr == NULL)
+        return;
+    p = (unsigned char *)ptr - HDR;
+    if (!in_room(r, ptr)) {
+        free(p);
+        return;
+    }
+    /* The newest block is given back; others stay until the parse ends
+     * (the one before it may still be live, so none is newest now). */
+    if ((size_t)(p - r->buf) == r->last) {
+        r->used = r->last;
+        r->last = SIZE_MAX;
+    }
+}
+
+static void *room_realloc(void *ctx, void *ptr, size_t n)
+{
+    struct room *r = ctx;
+    unsigned char *p, *q;
+    size_t old;
+
+    if (ptr == NULL)
+        return room_malloc(ctx, n);
+    p = (unsigned char *)ptr - HDR;
+    memcpy(&old, p, sizeof(old));
+    if (!in_room(r, ptr)) {
+        if (n > SIZE_MAX - HDR)
+            return NULL;
+        q = realloc(p, HDR + n);
+        if (q == NULL)
+            return NULL;
+        memcpy(q, &n, sizeof(n));
+        return q + HDR;
+    }
+    /* The newest block grows in place when the room allows. */
+    if ((size_t)(p - r->buf) == r->last && n <= YAJL_ROOM &&
+        round_up(n) <= YAJL_ROOM - r->last - HDR) {
+        memcpy(p, &n, sizeof(n));
+        r->used = r->last + HDR + round_up(n);
+        return ptr;
+    }
+    q = room_malloc(ctx, n);
+    if (q == NULL)
+        return NULL;
+    memcpy(q, ptr, old < n ? old : n);
+    return q;
+}
+
 static const yajl_callbacks callbacks = {
     on_null, on_bool, NULL, NULL, on_number, on_string,
     on_start_map, on_key, on_end_container,
@@ -323,34 +448,40 @@ jwtd_err jwtd__json_parse(const char *text, size_t len, int max_depth,
                           jwtd__json_value_fn on_value,
                           jwtd__json_end_fn on_end, void *ctx)
 {
-    struct parser *p;
+    /* On the stack (about 7 KiB): a token parse makes no heap
+     * allocation unless its names or strings outgrow the inline room. */
+    struct parser p;
+    yajl_alloc_funcs afs;
     yajl_handle h = NULL;
     yajl_status st;
     jwtd_err rc;
 
     if (!jwtd__utf8_valid(text, len) || !surrogates_paired(text, len))
         return JWTD_ERR_TOKEN;
-    p = malloc(sizeof(*p));
-    if (p == NULL)
-        return JWTD_ERR_NOMEM;
-    p->on_value = on_value;
-    p->on_end = on_end;
-    p->ctx = ctx;
-    p->rc = JWTD_OK;
-    p->depth = 0;
-    p->max_depth = max_depth < 1 ? 1 : max_depth > JWTD__JSON_MAX_DEPTH
-                                           ? JWTD__JSON_MAX_DEPTH
-                                           : max_depth;
-    p->key_off = 0;
-    p->key_len = 0;
-    p->keys = p->keys_inline;
-    p->nkeys = 0;
-    p->keys_cap = INLINE_KEYS;
-    p->arena = p->arena_inline;
-    p->arena_len = 0;
-    p->arena_cap = INLINE_ARENA;
+    p.on_value = on_value;
+    p.on_end = on_end;
+    p.ctx = ctx;
+    p.rc = JWTD_OK;
+    p.depth = 0;
+    p.max_depth = max_depth < 1 ? 1 : max_depth > JWTD__JSON_MAX_DEPTH
+                                          ? JWTD__JSON_MAX_DEPTH
+                                          : max_depth;
+    p.key_off = 0;
+    p.key_len = 0;
+    p.keys = p.keys_inline;
+    p.nkeys = 0;
+    p.keys_cap = INLINE_KEYS;
+    p.arena = p.arena_inline;
+    p.arena_len = 0;
+    p.arena_cap = INLINE_ARENA;
+    p.room.used = 0;
+    p.room.last = SIZE_MAX;
+    afs.malloc = room_malloc;
+    afs.realloc = room_realloc;
+    afs.free = room_free;
+    afs.ctx = &p.room;
 
-    h = yajl_alloc(&callbacks, NULL, p);
+    h = yajl_alloc(&callbacks, &afs, &p);
     if (h == NULL) {
         rc = JWTD_ERR_NOMEM;
         goto out;
@@ -360,18 +491,17 @@ jwtd_err jwtd__json_parse(const char *text, size_t len, int max_depth,
         st = yajl_complete_parse(h);
     if (st == yajl_status_ok)
         rc = JWTD_OK;
-    else if (st == yajl_status_client_canceled && p->rc != JWTD_OK)
-        rc = p->rc;
+    else if (st == yajl_status_client_canceled && p.rc != JWTD_OK)
+        rc = p.rc;
     else
         rc = JWTD_ERR_TOKEN;
 out:
     if (h != NULL)
         yajl_free(h);
-    if (p->keys != p->keys_inline)
-        free(p->keys);
-    if (p->arena != p->arena_inline)
-        free(p->arena);
-    free(p);
+    if (p.keys != p.keys_inline)
+        free(p.keys);
+    if (p.arena != p.arena_inline)
+        free(p.arena);
     return rc;
 }
 
@@ -379,8 +509,28 @@ double jwtd__json_number(const char *text, size_t len)
 {
     char small[64];
     char *buf = small;
+    const char *d = text;
+    size_t n = len;
+    uint64_t acc = 0;
     double v;
 
+    /* Claims are mostly integers: -?[0-9]{1,15} is below 2^53, so the
+     * integer converts to a double exactly, as strtod would.  JSON has
+     * already forbidden leading zeros; "-0" stays a negative zero. */
+    if (n > 0 && d[0] == '-') {
+        d++;
+        n--;
+    }
+    if (n > 0 && n <= 15) {
+        size_t i;
+
+        for (i = 0; i < n && d[i] >= '0' && d[i] <= '9'; i++)
+            acc = acc * 10 + (uint64_t)(d[i] - '0');
+        if (i == n) {
+            v = (double)acc;
+            return d != text ? -v : v;
+        }
+    }
     /* strtod needs a terminated copy; YAJL has already checked the JSON
      * number grammar, and glibc's strtod rounds correctly, as
      * JavaScript's Number() does.  Assumes LC_NUMERIC is "C". */

@@ -14,7 +14,8 @@ void jwtd_token_free(jwtd_token *tok)
 {
     if (tok == NULL)
         return;
-    free(tok->entries);
+    if (tok->entries != tok->entries_inline)
+        free(tok->entries);
     free(tok);
 }
 

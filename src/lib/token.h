@@ -3,7 +3,8 @@
  *
  * The decoded token and the strict parse that produces it, shared by
  * decode, verify and the JWS verifier.  One allocation holds the token
- * and all its bytes; only the table of top-level claims grows apart.
+ * and all its bytes; only a table of more than JWTD__INLINE_ENTRIES
+ * top-level claims grows apart.
  */
 #ifndef JWTD_TOKEN_H
 #define JWTD_TOKEN_H
@@ -18,6 +19,9 @@
 
 /* Most crit names a verifier may list that jwtd tracks. */
 #define JWTD__MAX_CRIT 64
+/* Top-level claims held in the token itself before the table moves to
+ * the heap: enough for the registered claims and a few more. */
+#define JWTD__INLINE_ENTRIES 12
 
 /* One top-level string or number member of the payload. */
 struct jwtd__entry {
@@ -62,9 +66,10 @@ struct jwtd_token {
 
     bool payload_parsed;        /* payload is a checked JSON object */
     struct jwtd__claims claims;
-    struct jwtd__entry *entries;
+    struct jwtd__entry *entries;    /* entries_inline or malloc'd */
     size_t nentries;
     size_t entries_cap;
+    struct jwtd__entry entries_inline[JWTD__INLINE_ENTRIES];
     char *arena;
     size_t arena_len;
     size_t arena_cap;
