@@ -168,6 +168,23 @@ void jwtd__json_put_number(jwtd__jbuf *b, double v)
         out[o++] = '-';
         v = -v;
     }
+    /* A whole number below 2^53 prints as its digits (ECMA-262
+     * Number::toString for k <= n <= 21); no search for the shortest
+     * form is needed, and every time claim takes this path. */
+    if (v < 9007199254740992.0 && v == (double)(int64_t)v) {
+        int64_t iv = (int64_t)v;
+        char rev[20];
+        int m = 0;
+
+        while (iv > 0) {
+            rev[m++] = (char)('0' + iv % 10);
+            iv /= 10;
+        }
+        while (m > 0)
+            out[o++] = rev[--m];
+        jwtd__jbuf_put(b, out, (size_t)o);
+        return;
+    }
     k = shortest_digits(v, digits, &n);
     if (k <= n && n <= 21) {
         memcpy(out + o, digits, (size_t)k);
