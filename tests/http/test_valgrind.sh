@@ -141,7 +141,8 @@ J='Content-Type: application/json'
 req healthz 200 "$U/healthz"
 req page 200 "$U/"
 req jwks 200 "$U/.well-known/jwks.json"
-req "login" 200 -H "$J" -d '{"username":"alice","password":"Correct-Horse-42"}' \
+req "login" 200 -H "$J" \
+    -d '{"username":"alice","password":"Correct-Horse-42"}' \
     "$U/api/login"
 token=$(sed -n 's/.*"token":"\([^"]*\)".*/\1/p' "$TMP/body")
 req "login bad password" 401 -H "$J" \
