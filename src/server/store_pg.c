@@ -417,10 +417,18 @@ static void pg_close(void *be)
 static jwtd__store_rc pg_open(const char *target, bool run_migrations,
                               void **out, char *errbuf, size_t errlen)
 {
-    /* The URL comes last, so what it says overrides the defaults. */
-    static const char *const keys[] = {"connect_timeout",
-                                       "application_name", "dbname", NULL};
-    const char *vals[4] = {CONNECT_TIMEOUT, "jwtd", target, NULL};
+    /* The URL comes last, so what it says overrides these defaults.
+     * Keepalives and tcp_user_timeout turn a database host that went
+     * silent (a partition, not a refusal) into a broken connection
+     * within seconds, and statement_timeout bounds a stuck query, so a
+     * request never waits on the store's lock for long. */
+    static const char *const keys[] = {
+        "connect_timeout", "keepalives_idle", "keepalives_interval",
+        "keepalives_count", "tcp_user_timeout", "options",
+        "application_name", "dbname", NULL};
+    const char *vals[] = {
+        CONNECT_TIMEOUT, "10", "5", "2", "15000",
+        "-c statement_timeout=15000", "jwtd", target, NULL};
     struct pg_store *st;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
     int applied;

@@ -512,6 +512,33 @@ static void test_pg_schema_table(void **state)
                         "jwtd understands (1)");
 }
 
+/* The store's connection carries its defaults: it names itself and
+ * bounds its statements (store_pg.c). */
+static void test_pg_connection_settings(void **state)
+{
+    struct fixture *f = *state;
+
+    raw_exec(f, "DO $$ BEGIN IF (SELECT count(*) FROM pg_stat_activity"
+             " WHERE application_name = 'jwtd'"
+             " AND datname = current_database()) < 1 THEN"
+             " RAISE EXCEPTION 'no jwtd connection'; END IF; END $$");
+    /* A second store whose URL sets its own name: the URL wins. */
+    {
+        char url[512], err[256];
+        jwtd__store *other = NULL;
+
+        snprintf(url, sizeof(url), "%s%sapplication_name=jwtd-other",
+                 pg_url, strchr(pg_url, '?') ? "&" : "?");
+        assert_int_equal(jwtd__store_open(url, &other, err, sizeof(err)),
+                         0);
+        raw_exec(f, "DO $$ BEGIN IF (SELECT count(*) FROM"
+                 " pg_stat_activity WHERE application_name ="
+                 " 'jwtd-other') <> 1 THEN"
+                 " RAISE EXCEPTION 'URL did not win'; END IF; END $$");
+        jwtd__store_close(other);
+    }
+}
+
 /* A server that cannot be reached is UNAVAILABLE, with libpq's reason
  * and never the URL's password. */
 static void test_pg_unreachable(void **state)
@@ -647,6 +674,7 @@ int main(void)
     };
     const struct CMUnitTest pg_only[] = {
         T(test_pg_schema_table),
+        T(test_pg_connection_settings),
         cmocka_unit_test(test_pg_unreachable),
     };
     const char *url = getenv("JWTD_TEST_PG_URL");
