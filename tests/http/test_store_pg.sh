@@ -99,7 +99,7 @@ check "key list" "$(node -e 'const k = JSON.parse(process.argv[1]);
 SERVER_PID=$!
 for ((i = 0; i < 100; i++)); do
     PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' \
-           "$LOG" | head -1)
+           "$LOG" 2>/dev/null | head -1)
     [[ -n $PORT ]] && break
     kill -0 "$SERVER_PID" 2>/dev/null || break
     sleep 0.1
