@@ -3,13 +3,21 @@
  *
  * The public-key signature primitives of JWS (RFC 7518 3.3 to 3.5 and
  * RFC 8037 3.1): RSASSA-PKCS1-v1_5, RSASSA-PSS, ECDSA and Ed25519 through
- * OpenSSL 3's EVP one-shot digest-sign interface.  The key was parsed
- * once when it was loaded; each call here only builds a short-lived
- * context around its EVP_PKEY.  ECDSA signatures travel in JWS as the
+ * OpenSSL 3's EVP interfaces.  The key was parsed once when it was
+ * loaded.  Signing and Ed25519 build a short-lived context around its
+ * EVP_PKEY.  RSA and ECDSA verification hash the signing input and check
+ * the digest on a verify context that was set up once (padding, digest)
+ * and is kept in the key's pool: a verifier takes one with an atomic
+ * exchange and gives it back the same way, so threads sharing a key take
+ * no lock, and setting up a context (a fetch of the algorithm and its
+ * parameters, as costly as the rest of a JWT) is not repeated per token.
+ * The pool's contexts die with the key.  ECDSA signatures travel in JWS as the
  * fixed-size concatenation r||s, never DER, so this file converts in both
  * directions and checks every length and range itself before OpenSSL
  * sees the bytes.
  */
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bn.h>
@@ -288,6 +296,116 @@ static size_t expected_len(const jwtd_key *key, const struct alg_info *ai)
     return 0;
 }
 
+/* --- the key's pool of verify contexts ------------------------------- */
+
+/* Contexts kept per algorithm: enough for the threads of a small server
+ * to find one each; more are made and freed as needed. */
+#define POOL_SLOTS 4
+
+struct jwtd__pkey_pool {
+    _Atomic(EVP_PKEY_CTX *) slot[JWTD_ALG__COUNT][POOL_SLOTS];
+};
+
+struct jwtd__pkey_pool *jwtd__pkey_pool_new(void)
+{
+    struct jwtd__pkey_pool *pool = malloc(sizeof(*pool));
+    int a, i;
+
+    if (pool == NULL)
+        return NULL;
+    for (a = 0; a < JWTD_ALG__COUNT; a++)
+        for (i = 0; i < POOL_SLOTS; i++)
+            atomic_init(&pool->slot[a][i], NULL);
+    return pool;
+}
+
+void jwtd__pkey_pool_free(struct jwtd__pkey_pool *pool)
+{
+    int a, i;
+
+    if (pool == NULL)
+        return;
+    for (a = 0; a < JWTD_ALG__COUNT; a++)
+        for (i = 0; i < POOL_SLOTS; i++)
+            EVP_PKEY_CTX_free(atomic_load(&pool->slot[a][i]));
+    free(pool);
+}
+
+/* A verify context for alg on key: from the pool when one is free, else
+ * a new one (NULL when OpenSSL fails). */
+static EVP_PKEY_CTX *pool_take(const jwtd_key *key, jwtd_alg alg,
+                               const struct alg_info *ai)
+{
+    EVP_PKEY_CTX *pctx;
+    const EVP_MD *md;
+    int i;
+
+    if (key->pool != NULL) {
+        for (i = 0; i < POOL_SLOTS; i++) {
+            pctx = atomic_exchange(&key->pool->slot[alg][i], NULL);
+            if (pctx != NULL)
+                return pctx;
+        }
+    }
+    md = EVP_get_digestbyname(ai->md);
+    pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key->pkey, NULL);
+    if (md == NULL || pctx == NULL || EVP_PKEY_verify_init(pctx) != 1 ||
+        EVP_PKEY_CTX_set_signature_md(pctx, md) != 1 ||
+        !set_rsa_padding(pctx, ai)) {
+        EVP_PKEY_CTX_free(pctx);
+        return NULL;
+    }
+    return pctx;
+}
+
+/* Gives a context back to the pool, or frees it when the pool is full. */
+static void pool_give(const jwtd_key *key, jwtd_alg alg,
+                      EVP_PKEY_CTX *pctx)
+{
+    EVP_PKEY_CTX *expected;
+    int i;
+
+    if (key->pool != NULL) {
+        for (i = 0; i < POOL_SLOTS; i++) {
+            expected = NULL;
+            if (atomic_compare_exchange_strong(&key->pool->slot[alg][i],
+                                               &expected, pctx))
+                return;
+        }
+    }
+    EVP_PKEY_CTX_free(pctx);
+}
+
+/* RSA and ECDSA: the digest of in, checked on a pooled context.  The
+ * same checks as EVP_DigestVerify, which hashes and then calls the same
+ * verify routine; for RSA the DigestInfo (RFC 8017 9.2) names ai->md. */
+static jwtd_err prehash_verify(const jwtd_key *key, jwtd_alg alg,
+                               const struct alg_info *ai,
+                               const unsigned char *in, size_t in_len,
+                               const unsigned char *sig, size_t sig_len)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    const EVP_MD *type = EVP_get_digestbyname(ai->md);
+    EVP_PKEY_CTX *pctx;
+    int ok;
+
+    if (type == NULL || EVP_Digest(in, in_len, md, &md_len, type,
+                                   NULL) != 1)
+        return JWTD_ERR_INTERNAL;
+    pctx = pool_take(key, alg, ai);
+    if (pctx == NULL)
+        return JWTD_ERR_INTERNAL;
+    ok = EVP_PKEY_verify(pctx, sig, sig_len, md, md_len);
+    /* A context that reported an error rather than a verdict is not
+     * trusted again. */
+    if (ok >= 0)
+        pool_give(key, alg, pctx);
+    else
+        EVP_PKEY_CTX_free(pctx);
+    return ok == 1 ? JWTD_OK : JWTD_ERR_SIGNATURE;
+}
+
 jwtd_err jwtd__pkey_verify(const jwtd_key *key, jwtd_alg alg,
                            const unsigned char *in, size_t in_len,
                            const unsigned char *sig, size_t sig_len)
@@ -319,8 +437,11 @@ jwtd_err jwtd__pkey_verify(const jwtd_key *key, jwtd_alg alg,
         rc = raw_to_der(sig, ai.coord_len, &der, &check_len);
         if (rc != JWTD_OK)
             goto out;
-        rc = JWTD_ERR_SIGNATURE;
         check = der;
+    }
+    if (ai.scheme != SCHEME_ED) {
+        rc = prehash_verify(key, alg, &ai, in, in_len, check, check_len);
+        goto out;
     }
     ctx = EVP_MD_CTX_new();
     if (ctx == NULL) {

@@ -173,6 +173,67 @@ static jwtd_err parse_header(jwtd_token *tok, const jwtd_verify_opts *opts)
     return rc;
 }
 
+/* Headers repeat: a service sees the same few header segments on every
+ * token.  Each thread remembers the last header segment it parsed and
+ * what the parse found, and a token whose header segment is the same
+ * text byte for byte reuses that instead of parsing the JSON again.  The
+ * result is a function of the segment's bytes alone (public data, so a
+ * plain memcmp is fine) as long as the header has no crit, whose verdict
+ * depends on the verifier's options: such headers are never cached.
+ * The cache is a fixed thread-local structure, with nothing to free at
+ * thread exit and no lock. */
+#define HCACHE_SEG 160
+
+struct hcache {
+    size_t seg_len;             /* 0: empty */
+    char seg[HCACHE_SEG];
+    jwtd_alg alg;
+    bool has_kid, kid_not_string, b64_bad;
+    size_t kid_len;
+    char kid[HCACHE_SEG];       /* decoded text is shorter than seg */
+};
+
+static _Thread_local struct hcache hcache;
+
+static bool hcache_get(const char *seg, size_t len, jwtd_token *tok)
+{
+    const struct hcache *c = &hcache;
+
+    if (c->seg_len == 0 || c->seg_len != len || memcmp(c->seg, seg, len))
+        return false;
+    tok->alg = c->alg;
+    tok->kid_not_string = c->kid_not_string;
+    tok->b64_bad = c->b64_bad;
+    if (c->has_kid) {
+        /* The same segment decodes to the same header, whose kid fits
+         * the token's kid area as it did the first time. */
+        memcpy(tok->kid_buf, c->kid, c->kid_len);
+        tok->kid_buf[c->kid_len] = '\0';
+        tok->kid = tok->kid_buf;
+        tok->kid_len = c->kid_len;
+    }
+    return true;
+}
+
+static void hcache_put(const char *seg, size_t len, const jwtd_token *tok)
+{
+    struct hcache *c = &hcache;
+
+    if (len > HCACHE_SEG || tok->has_crit ||
+        (tok->kid != NULL && tok->kid_len >= HCACHE_SEG))
+        return;
+    c->seg_len = 0;
+    memcpy(c->seg, seg, len);
+    c->alg = tok->alg;
+    c->kid_not_string = tok->kid_not_string;
+    c->b64_bad = tok->b64_bad;
+    c->has_kid = tok->kid != NULL;
+    c->kid_len = c->has_kid ? tok->kid_len : 0;
+    if (c->has_kid)
+        memcpy(c->kid, tok->kid, tok->kid_len);
+    c->seg_len = len;
+}
+
 static jwtd_err decode_json_segment(const char *seg, size_t len, char *out,
                                     size_t *out_len)
 {
@@ -254,8 +315,11 @@ jwtd_err jwtd__token_parse(const char *token, size_t len, size_t max_size,
     rc = tok->sig_status == JWTD__B64_BAD_CHAR ? JWTD_ERR_TOKEN : JWTD_OK;
     if (rc == JWTD_OK)
         rc = decode_json_segment(h, hl, tok->header, &tok->header_len);
-    if (rc == JWTD_OK)
+    if (rc == JWTD_OK && !hcache_get(h, hl, tok)) {
         rc = parse_header(tok, opts);
+        if (rc == JWTD_OK)
+            hcache_put(h, hl, tok);
+    }
     if (rc == JWTD_OK &&
         jwtd__b64url_decode(p, pl, (unsigned char *)tok->payload,
                             &tok->payload_len) != JWTD__B64_OK)

@@ -40,6 +40,11 @@ struct jwtd_key {
     EVP_MD_CTX *hmac_pad[3][2];
     /* Every other type: the OpenSSL key (public or private). */
     EVP_PKEY *pkey;
+    /* Every other type: verify contexts set up once and reused, taken
+     * and given back with atomic exchanges (alg_pkey.c); NULL for HMAC
+     * or when it could not be allocated (each verify then sets up its
+     * own context). */
+    struct jwtd__pkey_pool *pool;
     bool is_private;
     int bits;          /* RSA modulus size */
     int curve_nid;     /* EC: NID_X9_62_prime256v1, NID_secp384r1, ... */
@@ -78,6 +83,11 @@ jwtd_err jwtd__verify_raw(const jwtd_key *key, jwtd_alg alg,
  * (OpenSSL wipes them); both accept a key with none. */
 jwtd_err jwtd__hmac_prepare(jwtd_key *key);
 void jwtd__hmac_release(jwtd_key *key);
+
+/* Allocates and frees key->pool (alg_pkey.c); the pool is empty until
+ * verifications fill it, and the free releases every context in it. */
+struct jwtd__pkey_pool *jwtd__pkey_pool_new(void);
+void jwtd__pkey_pool_free(struct jwtd__pkey_pool *pool);
 
 /* HMAC half (alg_hmac.c) and public-key half (alg_pkey.c) of the above. */
 jwtd_err jwtd__hmac_sign(const jwtd_key *key, jwtd_alg alg,

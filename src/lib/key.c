@@ -22,6 +22,10 @@ jwtd_key *jwtd__key_new(jwtd_key_type type)
         return NULL;
     key->type = type;
     key->alg = JWTD_ALG_UNKNOWN;
+    /* Public-key verification reuses contexts kept with the key; a pool
+     * that cannot be allocated only makes verification slower. */
+    if (type != JWTD_KEY_HMAC)
+        key->pool = jwtd__pkey_pool_new();
     return key;
 }
 
@@ -65,6 +69,8 @@ void jwtd_key_free(jwtd_key *key)
         free(key->secret);
     }
     jwtd__hmac_release(key);
+    /* The pooled contexts hold references to pkey: free them first. */
+    jwtd__pkey_pool_free(key->pool);
     EVP_PKEY_free(key->pkey);
     free(key->kid);
     free(key);
