@@ -68,6 +68,21 @@ check_match "no such database: message" "$err" \
     '^jwtd: cannot connect to PostgreSQL: .*database "nope" does not exist$'
 [[ $err == *hunter2* ]] && fail "the password was printed: $err"
 
+# Two instances migrating one new database at once apply the step once
+# (the advisory lock of store_pg.c).
+"$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U jwtd race ||
+    fail "createdb race"
+RACE=${BASE%/postgres}/race
+"$BIN" db migrate --db "$RACE" >"$TMP/race1" 2>&1 &
+race1=$!
+"$BIN" db migrate --db "$RACE" >"$TMP/race2" 2>&1
+race2_rc=$?
+wait "$race1"
+check "concurrent migrate: rc" "$? $race2_rc" "0 0"
+check "concurrent migrate" "$(cat "$TMP/race1" "$TMP/race2" | sort)" \
+"jwtd@127.0.0.1:$PG_PORT/race (postgresql): schema version 1, 0 steps applied
+jwtd@127.0.0.1:$PG_PORT/race (postgresql): schema version 1, 1 step applied"
+
 # --- users and keys through the CLI ---
 run sh -c 'printf "%s\n" "$0" | "$1" user add alice --roles admin --db "$2"' \
     "$PW" "$BIN" "$URL"
