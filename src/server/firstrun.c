@@ -100,11 +100,12 @@ static int write_temp(const char *final, const char *pw, char *tmp,
     return 0;
 }
 
-/* Where the password goes when stdout is not a terminal. */
-static int password_path(const char *db_path, char *out, size_t size)
+int jwtd__admin_password_path(const char *db_path, char *out, size_t size)
 {
-    int n = snprintf(out, size, "%s%s", db_path,
-                     JWTD__ADMIN_PASSWORD_SUFFIX);
+    /* A PostgreSQL URL is no place for a file: the password then goes to
+     * the working directory, named like the default store's. */
+    const char *base = strstr(db_path, "://") != NULL ? "jwtd" : db_path;
+    int n = snprintf(out, size, "%s%s", base, JWTD__ADMIN_PASSWORD_SUFFIX);
 
     return n < 0 || (size_t)n >= size ? -1 : 0;
 }
@@ -141,7 +142,7 @@ jwtd__store_rc jwtd__firstrun_admin(jwtd__store *st, const char *db_path,
         goto out;
     }
     if (!tty) {
-        if (password_path(db_path, final, sizeof(final)) != 0) {
+        if (jwtd__admin_password_path(db_path, final, sizeof(final)) != 0) {
             set_err(errbuf, errlen, "store path too long");
             goto out;
         }

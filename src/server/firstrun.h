@@ -27,6 +27,12 @@
  * terminal: "<db>.admin-password". */
 #define JWTD__ADMIN_PASSWORD_SUFFIX ".admin-password"
 
+/* The file the first admin password goes to when there is no terminal:
+ * "<db>.admin-password", or "jwtd.admin-password" in the working
+ * directory when the store is a database URL.  Returns 0, or -1 when out
+ * is too small. */
+int jwtd__admin_password_path(const char *db_path, char *out, size_t size);
+
 /* Room for a kid made by jwtd__keys_generate (16 hex digits + NUL). */
 #define JWTD__KID_SIZE 17
 
