@@ -19,7 +19,10 @@
 #include <microhttpd.h>
 
 #include "jwtd/jwtd.h"
+#include "server/client_addr.h"
+#include "server/sessions.h"
 #include "server/store.h"
+#include "server/throttle.h"
 
 /* Largest request body read into memory (login bodies and the example
  * route); a password is at most 1,024 bytes, so 16 KiB leaves room for
@@ -47,7 +50,8 @@ enum jwtd__log_level {
 
 /* Everything a request handler may read.  Set up once by serve.c before
  * the daemon starts and never modified while it runs, so the worker
- * threads share it without locks (the store serialises itself). */
+ * threads share it without locks (the store, the sessions and the
+ * throttle serialise themselves). */
 struct jwtd__srv {
     jwtd__store *store;
     jwtd_keyring *ring;         /* verification keys (owned) */
@@ -60,6 +64,11 @@ struct jwtd__srv {
     int64_t expires_s;          /* exp - iat of issued tokens */
     char *issuer;               /* NULL when not configured (owned) */
     char *audience;             /* NULL when not configured (owned) */
+    jwtd__sessions *sessions;   /* refresh families, denylist (owned) */
+    jwtd__throttle *throttle;   /* login failures (owned) */
+    struct jwtd__proxies proxies;   /* --trusted-proxy */
+    bool cookie_mode;           /* login sets session cookies */
+    bool secure_cookies;        /* false only with --insecure-cookies */
 };
 
 /* One request, from its headers to the completion callback. */
@@ -74,7 +83,10 @@ struct jwtd__req {
     uint64_t body_seen;         /* bytes received, stored or not */
     bool body_too_big;
     bool answered;              /* a response was queued early */
-    char addr[64];              /* client address, for the log */
+    /* The client address for throttling and the log: the TCP peer, or
+     * X-Forwarded-For's right-most untrusted entry when the peer is a
+     * trusted proxy (client_addr.h). */
+    char addr[JWTD__ADDR_MAX];
 };
 
 typedef unsigned (*jwtd__handler)(const struct jwtd__srv *srv,
@@ -222,13 +234,46 @@ enum jwtd__bearer_rc jwtd__bearer_parse(const char *value, size_t len,
 struct jwtd__auth {
     jwtd_token *token;
     struct jwtd__user user;
+    bool by_cookie;             /* the access cookie, not a header */
+    char verify_msg[256];       /* why verification failed */
 };
 void jwtd__auth_clear(struct jwtd__auth *a);
-/* Checks the request's credentials.  Returns 0 when authenticated;
- * otherwise it has queued the error response and returns its status. */
+/* Checks the request's credentials: a bearer token, or (when no
+ * Authorization header is sent) the access cookie of cookie mode with
+ * its CSRF proof.  Returns 0 when authenticated; otherwise it has
+ * queued the error response and returns its status. */
 unsigned jwtd__authenticate(const struct jwtd__srv *srv,
                             struct MHD_Connection *conn,
                             struct jwtd__req *req, struct jwtd__auth *out);
+/* As jwtd__authenticate without the revocation check and without an
+ * answer: for logout, which must stay idempotent (a second logout with
+ * the same token answers 204 again).  Returns true with out filled. */
+bool jwtd__authenticate_quiet(const struct jwtd__srv *srv,
+                              struct MHD_Connection *conn,
+                              struct jwtd__req *req, struct jwtd__auth *out);
+
+/* ---- cookie mode and CSRF (http_session.c) ---- */
+
+/* Reads our cookie name from the request's Cookie headers into out
+ * (NUL-terminated, at most out_size - 1 bytes).  Returns the
+ * jwtd__cookie_rc; a value too long counts as JWTD__COOKIE_BAD. */
+int jwtd__req_cookie(struct MHD_Connection *conn, const char *name,
+                     char *out, size_t out_size);
+/* The CSRF checks for a request that authenticates by cookie (bug case
+ * SV-11): an Origin header, when present, must be this server's own
+ * origin; the X-CSRF-Token header must equal the CSRF cookie (constant
+ * time).  Returns NULL when they pass, else the reason. */
+const char *jwtd__csrf_check(struct MHD_Connection *conn,
+                             char csrf[JWTD__CSRF_LEN + 1]);
+/* Whether the Origin header, when present, names this server. */
+bool jwtd__origin_ok(struct MHD_Connection *conn);
+/* Set-Cookie headers for a session (or, with g NULL, the clearing of
+ * all three cookies), as extra-header pairs for jwtd__respond; hdrs
+ * must hold 7 entries, bufs 3 strings of JWTD__SET_COOKIE_MAX.  access
+ * is the access token (NULL keeps the access cookie as it is). */
+bool jwtd__session_cookies(const struct jwtd__srv *srv,
+                           const struct jwtd__grant *g, const char *access,
+                           const char **hdrs, char bufs[3][4096]);
 
 /* ---- handlers (routes_*.c) ---- */
 
@@ -238,6 +283,18 @@ unsigned jwtd__route_login(const struct jwtd__srv *srv,
 unsigned jwtd__route_logout(const struct jwtd__srv *srv,
                             struct MHD_Connection *conn,
                             struct jwtd__req *req);
+unsigned jwtd__route_refresh(const struct jwtd__srv *srv,
+                             struct MHD_Connection *conn,
+                             struct jwtd__req *req);
+/* Answers a login or a refresh (http_grant.c) with a new access token
+ * for user u in session g->sid: the refresh token goes in the body, or
+ * with cookies set in Set-Cookie headers (the access token then also
+ * carries the hash of the session's CSRF value, claim "cth"). */
+unsigned jwtd__respond_grant(const struct jwtd__srv *srv,
+                             struct MHD_Connection *conn,
+                             struct jwtd__req *req,
+                             const struct jwtd__user *u,
+                             const struct jwtd__grant *g, bool cookies);
 unsigned jwtd__route_posts(const struct jwtd__srv *srv,
                            struct MHD_Connection *conn,
                            struct jwtd__req *req);
@@ -261,7 +318,7 @@ unsigned jwtd__route_jwks(const struct jwtd__srv *srv,
 
 /* The page assets (page_assets.c). */
 extern const char jwtd__page_html[];
-extern const char jwtd__page_js[];
+extern const char *const jwtd__page_js_parts[];  /* NULL-terminated */
 extern const char jwtd__page_css[];
 
 #endif /* JWTD_SERVER_HTTP_H */

@@ -10,17 +10,31 @@
  * the token issued no earlier than the user's sessions_valid_after, so
  * that passwd, disable and del end sessions at once.
  *
+ * Revocation (issue 7): every token carries sid, its session; a session
+ * ended by logout or reuse detection is in the in-memory denylist of
+ * sessions.c until its tokens have expired, so that check costs no
+ * store read.  In cookie mode the access token may come from the
+ * HttpOnly access cookie instead of the header, verified the same way,
+ * and then the request must carry the session's CSRF proof.
+ *
  * Known cost: the user lookup goes to SQLite on every protected request.
  * It is a primary-key read (tens of microseconds) but it serialises on
  * the store; a cache with invalidation belongs here once several
  * instances share a database.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <time.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "base64url.h"
+#include "server/cookies.h"
 #include "server/http.h"
 
 struct auth_headers {
@@ -104,49 +118,113 @@ static const char *check_user(const struct jwtd__srv *srv,
     return NULL;
 }
 
-unsigned jwtd__authenticate(const struct jwtd__srv *srv,
-                            struct MHD_Connection *conn,
-                            struct jwtd__req *req, struct jwtd__auth *out)
+/* Why a request is refused: the status, the description for the client
+ * (NULL with 401: no credentials at all) and the reason for the log. */
+struct refusal {
+    unsigned status;
+    const char *desc;
+    const char *log;
+    bool store_failed;
+};
+
+static bool refuse(struct refusal *r, unsigned status, const char *desc,
+                   const char *log)
+{
+    r->status = status;
+    r->desc = desc;
+    r->log = log;
+    return false;
+}
+
+/* Finds the token: the one Authorization header, or without one the
+ * access cookie of cookie mode. */
+static bool find_token(struct MHD_Connection *conn, char *cookie,
+                       size_t cookie_size, const char **tok,
+                       size_t *tok_len, bool *by_cookie, struct refusal *r)
 {
     struct auth_headers hdr = {0, NULL, 0};
-    jwtd_verify_opts opts;
-    jwtd_error err;
-    const char *tok, *reason;
-    const char *aud[1], *iss[1];
-    size_t tok_len;
-    bool store_failed;
+    int crc;
 
-    memset(out, 0, sizeof(*out));
+    *by_cookie = false;
     MHD_get_connection_values_n(conn, MHD_HEADER_KIND, count_auth, &hdr);
-    if (hdr.count == 0)
-        return jwtd__respond_unauthorized(conn, req, NULL);
-    if (hdr.count > 1) {
+    if (hdr.count > 1)
         /* Two headers are ambiguous: refusing both is the only answer
          * that does not depend on which one a proxy saw (SV-09 h). */
-        const char *hdrs[] = {"WWW-Authenticate",
-                              "Bearer realm=\"jwtd\", "
-                              "error=\"invalid_request\"", NULL};
-
-        return jwtd__respond_error(conn, req, 400, "invalid_request",
-                                   "more than one Authorization header",
-                                   hdrs);
+        return refuse(r, 400, "more than one Authorization header",
+                      "two Authorization headers");
+    if (hdr.count == 0) {
+        crc = jwtd__req_cookie(conn, JWTD__COOKIE_ACCESS, cookie,
+                               cookie_size);
+        if (crc == JWTD__COOKIE_ABSENT)
+            return refuse(r, 401, NULL, "no credentials");
+        if (crc != JWTD__COOKIE_FOUND)
+            return refuse(r, 401, jwtd_strerror(JWTD_ERR_MALFORMED),
+                          "access cookie repeated or malformed");
+        *tok = cookie;
+        *tok_len = strlen(cookie);
+        *by_cookie = true;
+        return true;
     }
-    switch (jwtd__bearer_parse(hdr.value, hdr.len, &tok, &tok_len)) {
+    switch (jwtd__bearer_parse(hdr.value, hdr.len, tok, tok_len)) {
     case JWTD__BEARER_OK:
-        break;
+        return true;
     case JWTD__BEARER_NONE:
-        return jwtd__respond_unauthorized(conn, req, NULL);
+        return refuse(r, 401, NULL, "no bearer credentials");
     case JWTD__BEARER_EMPTY:
-        return jwtd__respond_unauthorized(
-            conn, req, jwtd_strerror(JWTD_ERR_MISSING));
+        return refuse(r, 401, jwtd_strerror(JWTD_ERR_MISSING),
+                      "empty bearer");
     default:
-        return jwtd__respond_unauthorized(
-            conn, req, jwtd_strerror(JWTD_ERR_MALFORMED));
+        return refuse(r, 401, jwtd_strerror(JWTD_ERR_MALFORMED),
+                      "malformed bearer");
     }
+}
+
+/* A cookie-authenticated request must prove it comes from our page
+ * (bug case SV-11): the CSRF double submit, and the value must be the
+ * one of the token's own session, whose hash the token carries. */
+static bool csrf_bound(struct MHD_Connection *conn, const jwtd_token *t,
+                       struct refusal *r)
+{
+    char csrf[JWTD__CSRF_LEN + 1], want[JWTD__CSRF_LEN + 1];
+    unsigned char hash[JWTD__HASH_LEN];
+    const char *why = jwtd__csrf_check(conn, csrf), *cth;
+    size_t cth_len;
+
+    if (why != NULL)
+        return refuse(r, 403, why, why);
+    cth = jwtd_token_claim_string(t, "cth", &cth_len);
+    SHA256((const unsigned char *)csrf, JWTD__CSRF_LEN, hash);
+    jwtd__b64url_encode(hash, JWTD__HASH_LEN, want);
+    if (cth == NULL || cth_len != JWTD__CSRF_LEN ||
+        CRYPTO_memcmp(cth, want, JWTD__CSRF_LEN) != 0)
+        return refuse(r, 403, "CSRF token of another session",
+                      "CSRF token of another session");
+    return true;
+}
+
+/* The whole check.  full: also the denylist and the user record (every
+ * protected route); without it only what logout needs (the token is
+ * ours, verifies, and names a session). */
+static bool check(const struct jwtd__srv *srv, struct MHD_Connection *conn,
+                  struct jwtd__auth *out, bool full, struct refusal *r,
+                  const char *addr)
+{
+    char cookie[JWTD_DEFAULT_MAX_TOKEN + 1];
+    jwtd_verify_opts opts;
+    jwtd_error err;
+    const char *tok, *sid, *reason;
+    const char *aud[1], *iss[1];
+    size_t tok_len, sid_len;
+
+    memset(out, 0, sizeof(*out));
+    memset(r, 0, sizeof(*r));
+    if (!find_token(conn, cookie, sizeof(cookie), &tok, &tok_len,
+                    &out->by_cookie, r))
+        return false;
     /* The size cap comes before any decoding (bug case BL-10). */
     if (tok_len > JWTD_DEFAULT_MAX_TOKEN)
-        return jwtd__respond_unauthorized(
-            conn, req, jwtd_strerror(JWTD_ERR_TOO_LARGE));
+        return refuse(r, 401, jwtd_strerror(JWTD_ERR_TOO_LARGE),
+                      "token too large");
 
     /* RFC 8725 3.1: the algorithms are the server's, never the
      * token's; RFC 7519 4.1.1 and 4.1.3: issuer and audience when the
@@ -169,18 +247,83 @@ unsigned jwtd__authenticate(const struct jwtd__srv *srv,
     if (jwtd_verify_ring(tok, tok_len, srv->ring, &opts, &out->token,
                          &err) != JWTD_OK) {
         jwtd__log(JWTD__LOG_INFO, "token refused: %s addr=%s",
-                  err.message, req->addr);
-        return jwtd__respond_unauthorized(conn, req, err.message);
+                  err.message, addr);
+        r->status = 401;
+        r->desc = NULL;
+        r->log = NULL;
+        snprintf(out->verify_msg, sizeof(out->verify_msg), "%s",
+                 err.message);
+        r->desc = out->verify_msg;
+        return false;
     }
-    reason = check_user(srv, out, &store_failed);
+    if (out->by_cookie && !csrf_bound(conn, out->token, r))
+        return false;
+    /* Every token this server signs names its session.  A token
+     * without sid was signed elsewhere with the server's key (jsonwebtoken
+     * with the shared secret, say): it is accepted as before and ends
+     * only by expiry or sessions_valid_after (docs/KNOWN_LIMITATIONS.md). */
+    sid = jwtd_token_claim_string(out->token, "sid", &sid_len);
+    if (sid != NULL && sid_len != JWTD__SID_LEN)
+        return refuse(r, 401, jwtd_strerror(JWTD_ERR_TOKEN), "bad sid");
+    if (!full)
+        return true;
+    /* The revocation check is memory only (sessions.h). */
+    if (sid != NULL &&
+        jwtd__sessions_denied(srv->sessions, sid, sid_len,
+                              (int64_t)time(NULL)))
+        return refuse(r, 401, jwtd_strerror(JWTD_ERR_TOKEN),
+                      "session ended (logout or revocation)");
+    reason = check_user(srv, out, &r->store_failed);
     if (reason == NULL)
+        return true;
+    if (r->store_failed)
+        return refuse(r, 500, "store unavailable", reason);
+    return refuse(r, 401, jwtd_strerror(JWTD_ERR_TOKEN), reason);
+}
+
+unsigned jwtd__authenticate(const struct jwtd__srv *srv,
+                            struct MHD_Connection *conn,
+                            struct jwtd__req *req, struct jwtd__auth *out)
+{
+    struct refusal r;
+    unsigned status;
+
+    if (check(srv, conn, out, true, &r, req->addr))
         return 0;
-    jwtd__log(store_failed ? JWTD__LOG_ERROR : JWTD__LOG_INFO,
-              "token refused: %s addr=%s", reason, req->addr);
+    if (r.log != NULL)
+        jwtd__log(r.store_failed ? JWTD__LOG_ERROR : JWTD__LOG_INFO,
+                  "token refused: %s addr=%s", r.log, req->addr);
+    if (r.status == 400) {
+        const char *hdrs[] = {"WWW-Authenticate",
+                              "Bearer realm=\"jwtd\", "
+                              "error=\"invalid_request\"", NULL};
+
+        status = jwtd__respond_error(conn, req, 400, "invalid_request",
+                                     r.desc, hdrs);
+    } else if (r.status == 403) {
+        status = jwtd__respond_error(conn, req, 403, "forbidden", r.desc,
+                                     NULL);
+    } else if (r.status == 500) {
+        status = jwtd__respond_error(conn, req, 500, "server_error",
+                                     r.desc, NULL);
+    } else {
+        status = jwtd__respond_unauthorized(conn, req, r.desc);
+    }
     jwtd__auth_clear(out);
-    if (store_failed)
-        return jwtd__respond_error(conn, req, 500, "server_error",
-                                   "store unavailable", NULL);
-    return jwtd__respond_unauthorized(conn, req,
-                                      jwtd_strerror(JWTD_ERR_TOKEN));
+    return status;
+}
+
+bool jwtd__authenticate_quiet(const struct jwtd__srv *srv,
+                              struct MHD_Connection *conn,
+                              struct jwtd__req *req, struct jwtd__auth *out)
+{
+    struct refusal r;
+
+    if (check(srv, conn, out, false, &r, req->addr))
+        return true;
+    if (r.log != NULL)
+        jwtd__log(JWTD__LOG_INFO, "logout token refused: %s addr=%s",
+                  r.log, req->addr);
+    jwtd__auth_clear(out);
+    return false;
 }

@@ -49,8 +49,8 @@ static void copy_trunc(char *dst, size_t size, const char *src)
     dst[n] = '\0';
 }
 
-static void client_address(struct MHD_Connection *conn, char *out,
-                           size_t size)
+static void peer_address(struct MHD_Connection *conn, char *out,
+                         size_t size)
 {
     const union MHD_ConnectionInfo *ci;
     const struct sockaddr *sa;
@@ -69,6 +69,42 @@ static void client_address(struct MHD_Connection *conn, char *out,
 
         inet_ntop(AF_INET6, &in6->sin6_addr, out, (socklen_t)size);
     }
+}
+
+struct xff_scan {
+    unsigned count;
+    const char *value;
+    size_t len;
+};
+
+static enum MHD_Result scan_xff(void *cls, enum MHD_ValueKind kind,
+                                const char *key, size_t key_size,
+                                const char *value, size_t value_size)
+{
+    struct xff_scan *x = cls;
+
+    (void)kind;
+    (void)key_size;
+    if (strcasecmp(key, "X-Forwarded-For") == 0) {
+        x->count++;
+        x->value = value;
+        x->len = value != NULL ? value_size : 0;
+    }
+    return MHD_YES;
+}
+
+/* The TCP peer, or behind a --trusted-proxy the forwarded client
+ * (client_addr.h; bug case SV-04). */
+static void client_address(const struct jwtd__srv *srv,
+                           struct MHD_Connection *conn, char *out)
+{
+    char peer[JWTD__ADDR_MAX];
+    struct xff_scan x = {0, NULL, 0};
+
+    peer_address(conn, peer, sizeof(peer));
+    if (srv->proxies.count > 0)
+        MHD_get_connection_values_n(conn, MHD_HEADER_KIND, scan_xff, &x);
+    jwtd__client_addr(&srv->proxies, peer, x.value, x.len, x.count, out);
 }
 
 /* Whether the request announces a body: a Content-Length other than 0,
@@ -263,7 +299,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
          * so a token put there (refused anyway) never reaches the log
          * (bug case SV-13). */
         jwtd__log_sanitize(url, strlen(url), req->path, sizeof(req->path));
-        client_address(conn, req->addr, sizeof(req->addr));
+        client_address(h->srv, conn, req->addr);
         begin(conn, req, url, method);
         return MHD_YES;
     }

@@ -8,14 +8,20 @@
  * is not even acceptable still runs the dummy verification.  Passwords
  * over 1,024 bytes are refused before any hashing (SV-07), the same way
  * for every user name.  The log gets the user name, the outcome and the
- * client address; never the password or the token.
+ * client address; never the password or the token.  Before any
+ * password work the login throttle (throttle.h) may answer 429 with
+ * Retry-After; a good login starts a session (sessions.h) and answers
+ * with an access token and a refresh token.
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/rand.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
 
 #include "server/auth.h"
 #include "server/http.h"
@@ -42,80 +48,39 @@ static enum body_kind body_kind(struct MHD_Connection *conn)
     return BODY_NONE;
 }
 
-/* The claims of a new token: sub (the stable id as a string, RFC 7519
- * 4.1.2), name, roles and a random jti (4.1.7).  iat, exp, iss, aud
- * and kid are added by jwtd_sign from the options. */
-static char *claims_json(const struct jwtd__user *u)
+/* 429 with Retry-After (RFC 6585 4): the same answer whether or not
+ * the user exists, given before any password work. */
+static unsigned too_many(struct MHD_Connection *conn, struct jwtd__req *req,
+                         int64_t wait)
 {
-    static const char hex[] = "0123456789abcdef";
-    unsigned char rnd[16];
-    char jti[33];
-    struct jwtd__buf b = {0};
-    size_t i;
+    char secs[24];
+    const char *hdrs[] = {"Retry-After", secs, NULL};
 
-    if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-        return NULL;
-    for (i = 0; i < sizeof(rnd); i++) {
-        jti[2 * i] = hex[rnd[i] >> 4];
-        jti[2 * i + 1] = hex[rnd[i] & 15];
-    }
-    jti[32] = '\0';
-    jwtd__buf_puts(&b, "{\"sub\":\"");
-    jwtd__buf_int(&b, u->id);
-    jwtd__buf_puts(&b, "\",\"name\":");
-    jwtd__buf_json_str(&b, u->name, strlen(u->name));
-    jwtd__buf_puts(&b, ",\"roles\":");
-    jwtd__buf_roles(&b, u->roles);
-    jwtd__buf_puts(&b, ",\"jti\":\"");
-    jwtd__buf_puts(&b, jti);
-    jwtd__buf_puts(&b, "\"}");
-    return jwtd__buf_take(&b);
+    snprintf(secs, sizeof(secs), "%lld", (long long)wait);
+    return jwtd__respond_error(conn, req, 429, "too_many_attempts",
+                               "too many failed logins; try again later",
+                               hdrs);
 }
 
-static unsigned issue_token(const struct jwtd__srv *srv,
-                            struct MHD_Connection *conn,
-                            struct jwtd__req *req,
-                            const struct jwtd__user *u)
+/* A new session for a checked user: a fresh family (and in cookie mode
+ * fresh cookies, whatever the request carried: no session fixation,
+ * bug case SV-16). */
+static unsigned start_session(const struct jwtd__srv *srv,
+                              struct MHD_Connection *conn,
+                              struct jwtd__req *req,
+                              const struct jwtd__user *u)
 {
-    jwtd_sign_opts opts;
-    jwtd_error err;
-    const char *aud[1];
-    char *claims = claims_json(u);
-    char *token = NULL;
-    struct jwtd__buf b = {0};
+    struct jwtd__grant g;
     unsigned rc;
 
-    if (claims == NULL)
+    if (jwtd__sessions_start(srv->sessions, u->id, (int64_t)time(NULL),
+                             &g) != JWTD__SESS_OK) {
+        jwtd__log(JWTD__LOG_ERROR, "login: cannot store the session");
         return jwtd__respond_error(conn, req, 500, "server_error",
-                                   "cannot build the token", NULL);
-    jwtd_sign_opts_init(&opts);
-    opts.alg = srv->sign_alg;
-    opts.expires_in = srv->expires_in;
-    opts.spans_digits_are_seconds = true;
-    opts.issuer = srv->issuer;
-    if (srv->audience != NULL) {
-        aud[0] = srv->audience;
-        opts.audience = aud;
-        opts.audience_count = 1;
+                                   "cannot start the session", NULL);
     }
-    memset(&err, 0, sizeof(err));
-    if (jwtd_sign(claims, strlen(claims), srv->sign_key, &opts, &token,
-                  &err) != JWTD_OK) {
-        jwtd__log(JWTD__LOG_ERROR, "signing failed: %s", err.message);
-        free(claims);
-        return jwtd__respond_error(conn, req, 500, "server_error",
-                                   "cannot sign the token", NULL);
-    }
-    free(claims);
-    jwtd__buf_puts(&b, "{\"token\":");
-    jwtd__buf_json_str(&b, token, strlen(token));
-    jwtd__buf_puts(&b, ",\"token_type\":\"Bearer\",\"expires_in\":");
-    jwtd__buf_int(&b, srv->expires_s);
-    jwtd__buf_puts(&b, "}");
-    free(token);
-    /* RFC 6749 5.1: a response carrying a token is never cached. */
-    rc = jwtd__respond_json(conn, req, 200, jwtd__buf_take(&b),
-                            JWTD__RESP_NO_STORE);
+    rc = jwtd__respond_grant(srv, conn, req, u, &g, srv->cookie_mode);
+    OPENSSL_cleanse(&g, sizeof(g));
     return rc;
 }
 
@@ -159,8 +124,14 @@ unsigned jwtd__route_login(const struct jwtd__srv *srv,
     char canonical[JWTD__NAME_MAX + 1];
     char logname[80];
     bool name_ok, ok;
+    int64_t now, wait;
     unsigned rc;
 
+    /* Login CSRF (SV-11 f): in cookie mode a cross-site page must not
+     * log the browser into an account of the attacker's choosing. */
+    if (srv->cookie_mode && !jwtd__origin_ok(conn))
+        return jwtd__respond_error(conn, req, 403, "forbidden",
+                                   "cross-origin request", NULL);
     if (kind == BODY_NONE)
         return jwtd__respond_error(
             conn, req, 415, "unsupported_media_type",
@@ -192,6 +163,17 @@ unsigned jwtd__route_login(const struct jwtd__srv *srv,
     jwtd__log_sanitize(name_ok ? canonical : form.username,
                        name_ok ? strlen(canonical) : form.username_len,
                        logname, sizeof(logname));
+    /* The throttle is keyed on the canonical name, the one the lookup
+     * uses, so "ALICE" spends alice's budget (SV-03); names that do not
+     * exist are counted the same way, so 429 tells nothing (SV-02). */
+    now = (int64_t)time(NULL);
+    wait = jwtd__throttle_check(srv->throttle, canonical, req->addr, now);
+    if (wait > 0) {
+        jwtd__login_form_clear(&form);
+        jwtd__log(JWTD__LOG_INFO, "login user=%s outcome=throttled "
+                  "addr=%s", logname, req->addr);
+        return too_many(conn, req, wait);
+    }
     /* An unacceptable name can match no user; checking it as "" still
      * spends the dummy argon2id run so it is not faster (SV-02). */
     memset(&user, 0, sizeof(user));
@@ -200,24 +182,14 @@ unsigned jwtd__route_login(const struct jwtd__srv *srv,
     jwtd__login_form_clear(&form);
     jwtd__log(JWTD__LOG_INFO, "login user=%s outcome=%s addr=%s", logname,
               ok ? "ok" : "denied", req->addr);
-    if (!ok)
+    if (!ok) {
+        jwtd__throttle_failure(srv->throttle, canonical, req->addr, now);
         return jwtd__respond_error(conn, req, 401, "invalid_credentials",
                                    "wrong user name or password",
                                    challenge);
-    rc = issue_token(srv, conn, req, &user);
+    }
+    jwtd__throttle_success(srv->throttle, canonical, req->addr, now);
+    rc = start_session(srv, conn, req, &user);
     jwtd__user_clear(&user);
     return rc;
-}
-
-unsigned jwtd__route_logout(const struct jwtd__srv *srv,
-                            struct MHD_Connection *conn,
-                            struct jwtd__req *req)
-{
-    /* Tokens are stateless and the page keeps its token in memory only,
-     * so signing out is the client dropping it; the route exists so that
-     * clients have one place to call (and a refresh-token store can hook
-     * in here later). */
-    (void)srv;
-    return jwtd__respond(conn, req, 204, NULL, "", 0, JWTD__RESP_NO_STORE,
-                         NULL);
 }

@@ -8,6 +8,7 @@
  * browsers), which is why its script and style live at their own paths
  * instead of inline.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "server/http.h"
@@ -35,10 +36,22 @@ unsigned jwtd__route_app_js(const struct jwtd__srv *srv,
                             struct jwtd__req *req)
 {
     const char *hdrs[] = {"Cache-Control", "no-cache", NULL};
+    struct jwtd__buf b = {0};
+    char *js;
+    size_t i;
+    unsigned rc;
 
     (void)srv;
-    return jwtd__respond(conn, req, 200, "text/javascript; charset=utf-8",
-                         jwtd__page_js, strlen(jwtd__page_js), 0, hdrs);
+    for (i = 0; jwtd__page_js_parts[i] != NULL; i++)
+        jwtd__buf_puts(&b, jwtd__page_js_parts[i]);
+    js = jwtd__buf_take(&b);
+    if (js == NULL)
+        return jwtd__respond_error(conn, req, 500, "server_error",
+                                   "out of memory", NULL);
+    rc = jwtd__respond(conn, req, 200, "text/javascript; charset=utf-8", js,
+                       strlen(js), 0, hdrs);
+    free(js);
+    return rc;
 }
 
 unsigned jwtd__route_app_css(const struct jwtd__srv *srv,

@@ -17,6 +17,7 @@ static const struct jwtd__route routes[] = {
     {"/.well-known/jwks.json", "GET, HEAD", jwtd__route_jwks, NULL},
     {"/api/login", "POST", NULL, jwtd__route_login},
     {"/api/logout", "POST", NULL, jwtd__route_logout},
+    {"/api/refresh", "POST", NULL, jwtd__route_refresh},
     {"/api/posts", "POST", NULL, jwtd__route_posts},
     {"/api/me", "GET, HEAD", jwtd__route_me, NULL},
 };

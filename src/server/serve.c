@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -172,6 +173,80 @@ static bool set_expiry(struct jwtd__srv *srv, const char *text)
     return srv->expires_in != NULL;
 }
 
+/* A span setting in whole seconds (digits alone are seconds, else ms's
+ * rules), within [min_s, max_s]. */
+static bool span_seconds(const char *text, int64_t min_s, int64_t max_s,
+                         int64_t *out)
+{
+    double ms;
+
+    if (text == NULL ||
+        jwtd_span_parse(text, strlen(text), true, &ms) != JWTD_OK ||
+        !isfinite(ms) || ms < (double)min_s * 1000.0 ||
+        ms > (double)max_s * 1000.0)
+        return false;
+    *out = (int64_t)floor(ms / 1000.0);
+    return true;
+}
+
+/* A count of 1 to max, digits only. */
+static bool parse_count(const char *s, unsigned max, unsigned *out)
+{
+    unsigned long v = 0;
+    size_t i;
+
+    if (s == NULL || s[0] == '\0' || strlen(s) > 9)
+        return false;
+    for (i = 0; s[i] != '\0'; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (unsigned long)(s[i] - '0');
+    }
+    if (v < 1 || v > max)
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+/* The issue 7 settings: refresh lifetime and grace, cookies, trusted
+ * proxies and the login throttle.  Returns NULL or a usage message. */
+static const char *session_settings(struct jwtd__srv *srv,
+                                    const char *const *v,
+                                    struct jwtd__sessions_config *sc,
+                                    struct jwtd__throttle_policy *tp)
+{
+    bool insecure = false;
+
+    sc->access_lifetime_s = srv->expires_s;
+    if (!span_seconds(v[JWTD__OPT_REFRESH_EXPIRES_IN], 60,
+                      (int64_t)366 * 86400, &sc->refresh_lifetime_s))
+        return "--refresh-expires-in must be a time span from 1 minute to "
+               "1 year: 14d, 12h, 86400";
+    if (!span_seconds(v[JWTD__OPT_REFRESH_GRACE], 0, 300, &sc->grace_s))
+        return "--refresh-grace must be 0 to 300 seconds";
+    if (!jwtd__serve_bool(v[JWTD__OPT_COOKIE_MODE], &srv->cookie_mode))
+        return "--cookie-mode takes true or false";
+    if (!jwtd__serve_bool(v[JWTD__OPT_INSECURE_COOKIES], &insecure))
+        return "--insecure-cookies takes true or false";
+    srv->secure_cookies = !insecure;
+    if (!jwtd__proxies_parse(v[JWTD__OPT_TRUSTED_PROXY], &srv->proxies))
+        return "--trusted-proxy must be a comma-separated list of up to 32 "
+               "IP addresses or CIDR ranges";
+    jwtd__throttle_policy_default(tp);
+    if (!parse_count(v[JWTD__OPT_LOGIN_MAX_FAILURES], 1000,
+                     &tp->max_failures))
+        return "--login-max-failures must be a number from 1 to 1000";
+    if (!span_seconds(v[JWTD__OPT_LOGIN_LOCKOUT], 1, 86400, &tp->lockout_s))
+        return "--login-lockout must be a time span from 1 second to "
+               "1 day";
+    if (!span_seconds(v[JWTD__OPT_LOGIN_LOCKOUT_MAX], 1, 7 * 86400,
+                      &tp->lockout_max_s) ||
+        tp->lockout_max_s < tp->lockout_s)
+        return "--login-lockout-max must be a time span of at least "
+               "--login-lockout and at most 7 days";
+    return NULL;
+}
+
 /* As many connections as the open-file limit allows, up to the cap. */
 static unsigned connection_limit(void)
 {
@@ -203,7 +278,7 @@ static void banner(const char *bind, unsigned port, unsigned threads,
         snprintf(host, sizeof(host), "127.0.0.1");
     else
         snprintf(host, sizeof(host), "%s", bind);
-    snprintf(pwfile, sizeof(pwfile), "%s%s", db, JWTD__ADMIN_PASSWORD_SUFFIX);
+    (void)jwtd__admin_password_path(db, pwfile, sizeof(pwfile));
     fprintf(stderr,
             "jwtd %s listening on http://%s:%u/ (%u worker threads)\n"
             "  Sign in on that page, or from a shell:\n"
@@ -225,6 +300,8 @@ static void banner(const char *bind, unsigned port, unsigned threads,
 
 static void srv_clear(struct jwtd__srv *srv)
 {
+    jwtd__sessions_free(srv->sessions);
+    jwtd__throttle_free(srv->throttle);
     jwtd_keyring_free(srv->ring);
     free(srv->jwks);
     free(srv->expires_in);
@@ -251,6 +328,10 @@ static int run(const struct jwtd__serve_config *cfg)
     struct jwtd__http *http = NULL;
     enum jwtd__log_level level;
     char errbuf[512] = "";
+    struct jwtd__sessions_config sess_cfg;
+    struct jwtd__throttle_policy policy;
+    jwtd__sstore *sstore = NULL;
+    const char *usage;
     unsigned port, threads = worker_threads();
     bool admin_created = false;
     sigset_t sigs;
@@ -266,6 +347,11 @@ static int run(const struct jwtd__serve_config *cfg)
         free(srv.expires_in);
         return usage_error("--expires-in must be a time span of at least "
                            "1 second: 3600, 15m, 1h, 2 days");
+    }
+    usage = session_settings(&srv, v, &sess_cfg, &policy);
+    if (usage != NULL) {
+        free(srv.expires_in);
+        return usage_error(usage);
     }
     if (v[JWTD__OPT_ISSUER] != NULL)
         srv.issuer = strdup(v[JWTD__OPT_ISSUER]);
@@ -294,6 +380,20 @@ static int run(const struct jwtd__serve_config *cfg)
         rc = v[JWTD__OPT_KEY] != NULL ? 2 : 1;
         goto out;
     }
+    /* Sessions: their tables beside the store's, the denylist loaded
+     * before the first request can be answered. */
+    if (jwtd__sstore_open(v[JWTD__OPT_DB], &sstore, errbuf,
+                          sizeof(errbuf)) != JWTD__STORE_OK) {
+        jwtd__log(JWTD__LOG_ERROR, "%s", errbuf);
+        goto out;
+    }
+    srv.sessions = jwtd__sessions_new(sstore, &sess_cfg,
+                                      (int64_t)time(NULL));
+    srv.throttle = jwtd__throttle_new(&policy);
+    if (srv.sessions == NULL || srv.throttle == NULL) {
+        jwtd__log(JWTD__LOG_ERROR, "cannot load the sessions");
+        goto out;
+    }
     /* Make the dummy hash now so the first login of a missing user is
      * not slower than the others (SV-02). */
     jwtd__password_prepare_dummy();
@@ -314,9 +414,13 @@ static int run(const struct jwtd__serve_config *cfg)
     }
     banner(v[JWTD__OPT_BIND], jwtd__http_port(http), threads,
            v[JWTD__OPT_DB], admin_created);
-    jwtd__log(JWTD__LOG_INFO, "started alg=%s keys=%zu expires_in=%llds",
-              jwtd_alg_name(srv.sign_alg), jwtd_keyring_count(srv.ring),
-              (long long)srv.expires_s);
+    jwtd__log(JWTD__LOG_INFO, "started alg=%s keys=%zu expires_in=%llds "
+              "refresh_expires_in=%llds grace=%llds cookie_mode=%d "
+              "revoked_sessions=%zu", jwtd_alg_name(srv.sign_alg),
+              jwtd_keyring_count(srv.ring), (long long)srv.expires_s,
+              (long long)sess_cfg.refresh_lifetime_s,
+              (long long)sess_cfg.grace_s, srv.cookie_mode ? 1 : 0,
+              jwtd__sessions_denied_count(srv.sessions));
     while (sigwait(&sigs, &sig) != 0)
         ;
     jwtd__log(JWTD__LOG_INFO, "signal %d: shutting down", sig);

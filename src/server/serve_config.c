@@ -37,12 +37,25 @@ const char jwtd__serve_usage[] =
     "  --key FILE         sign and verify with this key (secret, PEM, JWK\n"
     "                     or JWKS) instead of the stored one\n"
     "  --log-level LEVEL  error, warn, info (default) or debug\n"
+    "  --refresh-expires-in SPAN  refresh token lifetime (default 14d)\n"
+    "  --refresh-grace SEC  seconds a rotated refresh token may be\n"
+    "                     repeated for the same successor (default 10)\n"
+    "  --cookie-mode      login sets the refresh token as an HttpOnly\n"
+    "                     cookie with a CSRF cookie (for browsers)\n"
+    "  --insecure-cookies omit Secure from cookies (plain-HTTP dev only)\n"
+    "  --trusted-proxy LIST  proxy addresses or CIDRs whose\n"
+    "                     X-Forwarded-For is believed (default none)\n"
+    "  --login-max-failures N  failed logins per user and address\n"
+    "                     before a lockout (default 5)\n"
+    "  --login-lockout SPAN  first lockout, doubling (default 1m)\n"
+    "  --login-lockout-max SPAN  longest lockout (default 15m)\n"
     "  -h, --help         this text\n";
 
 struct opt_def {
     const char *name;      /* flag and file key, without "--" */
     const char *env;
     const char *def;       /* default, or NULL */
+    bool is_switch;        /* a bare flag means "true" */
 };
 
 static const struct opt_def defs[JWTD__OPT__COUNT] = {
@@ -55,6 +68,22 @@ static const struct opt_def defs[JWTD__OPT__COUNT] = {
     [JWTD__OPT_AUDIENCE] = {"audience", "JWTD_AUDIENCE", NULL},
     [JWTD__OPT_KEY] = {"key", "JWTD_KEY", NULL},
     [JWTD__OPT_LOG_LEVEL] = {"log-level", "JWTD_LOG_LEVEL", "info"},
+    [JWTD__OPT_REFRESH_EXPIRES_IN] = {"refresh-expires-in",
+                                      "JWTD_REFRESH_EXPIRES_IN", "14d"},
+    [JWTD__OPT_REFRESH_GRACE] = {"refresh-grace", "JWTD_REFRESH_GRACE",
+                                 "10"},
+    [JWTD__OPT_COOKIE_MODE] = {"cookie-mode", "JWTD_COOKIE_MODE", "false",
+                               true},
+    [JWTD__OPT_INSECURE_COOKIES] = {"insecure-cookies",
+                                    "JWTD_INSECURE_COOKIES", "false", true},
+    [JWTD__OPT_TRUSTED_PROXY] = {"trusted-proxy", "JWTD_TRUSTED_PROXY",
+                                 NULL},
+    [JWTD__OPT_LOGIN_MAX_FAILURES] = {"login-max-failures",
+                                      "JWTD_LOGIN_MAX_FAILURES", "5"},
+    [JWTD__OPT_LOGIN_LOCKOUT] = {"login-lockout", "JWTD_LOGIN_LOCKOUT",
+                                 "1m"},
+    [JWTD__OPT_LOGIN_LOCKOUT_MAX] = {"login-lockout-max",
+                                     "JWTD_LOGIN_LOCKOUT_MAX", "15m"},
 };
 
 static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
@@ -131,6 +160,8 @@ static bool parse_flags(char **layer, bool *help, int argc, char **argv,
         }
         if (eq != NULL) {
             value = eq + 1;
+        } else if (defs[opt].is_switch) {
+            value = "true";
         } else if (i + 1 < argc) {
             value = argv[++i];
         } else {
@@ -252,4 +283,24 @@ out:
 void jwtd__serve_config_clear(struct jwtd__serve_config *cfg)
 {
     clear_layer(cfg->value);
+}
+
+bool jwtd__serve_bool(const char *value, bool *out)
+{
+    static const char *const yes[] = {"true", "1", "yes", "on"};
+    static const char *const no[] = {"false", "0", "no", "off"};
+    size_t i;
+
+    *out = false;
+    if (value == NULL)
+        return true;
+    for (i = 0; i < 4; i++) {
+        if (strcmp(value, yes[i]) == 0) {
+            *out = true;
+            return true;
+        }
+        if (strcmp(value, no[i]) == 0)
+            return true;
+    }
+    return false;
 }

@@ -12,7 +12,9 @@
 #include <stddef.h>
 
 /* The settings, each a string or NULL when that layer does not set it.
- * The order matches the table in serve_config.c. */
+ * The order matches the table in serve_config.c.  A switch (such as
+ * --cookie-mode) given as a bare flag reads "true"; jwtd__serve_bool
+ * reads its value from any layer. */
 enum jwtd__serve_opt {
     JWTD__OPT_PORT = 0,
     JWTD__OPT_BIND,
@@ -23,6 +25,14 @@ enum jwtd__serve_opt {
     JWTD__OPT_AUDIENCE,
     JWTD__OPT_KEY,
     JWTD__OPT_LOG_LEVEL,
+    JWTD__OPT_REFRESH_EXPIRES_IN,
+    JWTD__OPT_REFRESH_GRACE,
+    JWTD__OPT_COOKIE_MODE,
+    JWTD__OPT_INSECURE_COOKIES,
+    JWTD__OPT_TRUSTED_PROXY,
+    JWTD__OPT_LOGIN_MAX_FAILURES,
+    JWTD__OPT_LOGIN_LOCKOUT,
+    JWTD__OPT_LOGIN_LOCKOUT_MAX,
     JWTD__OPT__COUNT
 };
 
@@ -37,6 +47,10 @@ struct jwtd__serve_config {
 bool jwtd__serve_config_load(struct jwtd__serve_config *cfg, int argc,
                              char **argv, char *errbuf, size_t errlen);
 void jwtd__serve_config_clear(struct jwtd__serve_config *cfg);
+
+/* A switch's value: "true", "1", "yes", "on" are true; "false", "0",
+ * "no", "off" and NULL are false; anything else fails. */
+bool jwtd__serve_bool(const char *value, bool *out);
 
 /* The usage text. */
 extern const char jwtd__serve_usage[];

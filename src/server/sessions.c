@@ -410,6 +410,7 @@ enum jwtd__sess_rc jwtd__sessions_start(jwtd__sessions *s, int64_t user_id,
         rc = jwtd__sstore_create(s->st, &f, hash);
         if (rc == JWTD__STORE_OK) {
             memcpy(g->sid, f.sid, sizeof(g->sid));
+            memcpy(g->csrf_hash, f.csrf_hash, JWTD__HASH_LEN);
             g->user_id = user_id;
             g->refresh_expires_in = s->cfg.refresh_lifetime_s;
             return JWTD__SESS_OK;
@@ -477,6 +478,7 @@ enum jwtd__sess_rc jwtd__sessions_refresh(jwtd__sessions *s,
     if (src != JWTD__STORE_OK)
         return JWTD__SESS_ERROR;
     memcpy(g->sid, f.sid, sizeof(g->sid));
+    memcpy(g->csrf_hash, f.csrf_hash, JWTD__HASH_LEN);
     g->user_id = f.user_id;
     /* Two rounds: a lost rotation race re-reads the family once and is
      * then a grace-window repeat. */

@@ -57,6 +57,9 @@ struct jwtd__grant {
     /* The CSRF value: set by jwtd__sessions_start only (a refresh keeps
      * the family's value, which the server cannot recover); "" else. */
     char csrf[JWTD__CSRF_LEN + 1];
+    /* SHA-256 of the family's CSRF value (login and refresh), carried in
+     * cookie-mode access tokens so the CSRF check needs no store. */
+    unsigned char csrf_hash[JWTD__HASH_LEN];
     bool replayed;               /* a grace-window repeat */
 };
 

@@ -72,13 +72,21 @@ static bool is_pg(const char *target)
 }
 
 /* The main store normally creates the file first (mode 0600); when this
- * runs first it does the same, since the file will hold user data. */
+ * runs first it does the same, since the file will hold user data.  An
+ * existing file is never opened here outside SQLite: closing any
+ * descriptor of a file drops every POSIX lock this process holds on it,
+ * including the main store connection's, after which another process
+ * could checkpoint and reset the WAL under that connection. */
 static bool create_private(const char *path)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    struct stat sb;
+    int fd;
 
+    if (stat(path, &sb) == 0)
+        return true;
+    fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
-        return false;
+        return stat(path, &sb) == 0;
     close(fd);
     return true;
 }

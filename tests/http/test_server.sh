@@ -18,7 +18,9 @@ CANARY=Pw-Canary-7f3a91
 add_user alice 'Correct-Horse-42' editor
 add_user bob 'Bob-Pass-1234'
 add_user carol 'Carol-Pass-1234'
-start_server
+# Throttling is tested in test_sessions.sh; here the SV-02 timing loop
+# must stay under the limit.
+start_server --login-max-failures 100
 
 # --- liveness, page, assets, JWKS ----------------------------------------
 http GET /healthz
@@ -63,7 +65,8 @@ check "login pragma (SV-12)" "$(hdr Pragma)" no-cache
 check "login nosniff" "$(hdr X-Content-Type-Options)" nosniff
 check "login token_type" "$(json b.token_type)" Bearer
 check "login expires_in" "$(json b.expires_in)" 3600
-check "login keys" "$(json 'Object.keys(b).join()')" token,token_type,expires_in
+check "login keys" "$(json 'Object.keys(b).join()')" \
+    token,token_type,expires_in,refresh_token,refresh_expires_in
 T=$token
 claims=$(node -e 'const p = process.argv[1].split(".");
   const h = JSON.parse(Buffer.from(p[0], "base64url"));
@@ -150,7 +153,7 @@ http POST /api/posts -H "Authorization: Bearer $T"
 check "posts" "$code $(json b.message) $(json b.authData.name) $(json b.authData.sub)" \
     "200 Post created... alice $ALICE_SUB"
 check "posts authData is the payload" "$(json 'Object.keys(b.authData).join()')" \
-    sub,name,roles,jti,iat,exp
+    sub,name,roles,jti,sid,iat,exp
 
 http GET /api/me
 check "no credentials" "$code $body" '401 {"error":"unauthorized","error_description":"authentication required"}'
@@ -246,6 +249,7 @@ http DELETE /api/me
 check "405 me" "$code $(hdr Allow)" '405 GET, HEAD'
 http POST /healthz
 check "405 healthz" "$code $(hdr Allow)" '405 GET, HEAD'
+# Without credentials there is no session to end: still 204 (idempotent).
 http POST /api/logout
 check "logout" "$code $(hdr Cache-Control)" '204 no-store'
 
