@@ -20,7 +20,8 @@
 #   report    medians and ratios ($OUT/summary.md), plot (bench/*.svg)
 #   all       build fixtures lib server flood rss report
 # Environment: ROUNDS (5), SECS per library run (1), WRK_SECS (5),
-# JWTD_BUILD (build-bench), OUT (bench/out), THREADS (nproc).
+# JWTD_BUILD (build-bench), JWTD_BIN (its jwtd), OUT (bench/out), THREADS
+# (nproc).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -33,7 +34,7 @@ JWTD_BUILD=${JWTD_BUILD:-build-bench}
 OUT=${OUT:-$here/out}
 BIN=$here/build
 FIX=$OUT/fixtures
-JWTD=$root/$JWTD_BUILD/jwtd
+JWTD=${JWTD_BIN:-$root/$JWTD_BUILD/jwtd}
 PORT_NGINX=${PORT_NGINX:-18081}
 PORT_EXPRESS=${PORT_EXPRESS:-18082}
 PORT_JWTD=${PORT_JWTD:-18083}
