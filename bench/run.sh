@@ -20,8 +20,9 @@
 #   report    medians and ratios ($OUT/summary.md), plot (bench/*.svg)
 #   all       build fixtures lib server flood rss report
 # Environment: ROUNDS (5), SECS per library run (1), WRK_SECS (5),
-# JWTD_BUILD (build-bench), JWTD_BIN (its jwtd), OUT (bench/out), THREADS
-# (nproc).
+# JWTD_BUILD (build-bench, relative to the repository or absolute),
+# JWTD_SRC (the tree to build), JWTD_BIN (jwtd binary, default
+# JWTD_BUILD's), OUT (bench/out), THREADS (nproc).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -34,7 +35,8 @@ JWTD_BUILD=${JWTD_BUILD:-build-bench}
 OUT=${OUT:-$here/out}
 BIN=$here/build
 FIX=$OUT/fixtures
-JWTD=${JWTD_BIN:-$root/$JWTD_BUILD/jwtd}
+case $JWTD_BUILD in /*) ;; *) JWTD_BUILD=$root/$JWTD_BUILD ;; esac
+JWTD=${JWTD_BIN:-$JWTD_BUILD/jwtd}
 PORT_NGINX=${PORT_NGINX:-18081}
 PORT_EXPRESS=${PORT_EXPRESS:-18082}
 PORT_JWTD=${PORT_JWTD:-18083}
@@ -64,10 +66,12 @@ stop_servers() {
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 
+# JWTD_SRC (default: this tree) is the source built; a clean export of a
+# commit there keeps other people's unfinished edits out of the figures.
 t_build() {
-    (cd "$root" && ./scripts/build.sh "$JWTD_BUILD" \
+    (cd "${JWTD_SRC:-$root}" && ./scripts/build.sh "$JWTD_BUILD" \
         -DCMAKE_BUILD_TYPE=Release -DJWTD_SYSTEM_TESTS=OFF)
-    make -s -C "$here" JWTD_BUILD="$root/$JWTD_BUILD"
+    make -s -C "$here" JWTD_BUILD="$JWTD_BUILD"
 }
 
 t_fixtures() {
@@ -275,8 +279,9 @@ t_flood() {
         wrk_one "$r" jwtd protected-flood "$PORT_JWTD" 64 \
             WRK_TOKEN="$JWTD_TOKEN"
         wait "$fp" || true
-        awk -v r="$r" '$1 == "RESULT" && $2 == "rps" {
-            printf "%s\tjwtd\tlogin-flood\t%.0f\t0\t0\t0\n", r, $3 }' \
+        awk -v r="$r" '$1 == "RESULT" { v[$2] = $3 }
+            END { printf "%s\tjwtd\tlogin-flood\t%.0f\t%d\t%d\t%d\n", r,
+                  v["rps"], v["p50_us"], v["p99_us"], v["bad_status"] }' \
             "$OUT/flood-login.txt" >> "$WRK_TSV"
     done
     stop_servers
