@@ -29,7 +29,12 @@ for src in fuzz/fuzz_*.c; do
         targets+=("$name")
     fi
 done
-cmake --build "$dir" -j"$(nproc)" --target "${targets[@]}" >/dev/null
+if ! cmake --build "$dir" -j"$(nproc)" --target "${targets[@]}" \
+        >"$dir/build.log" 2>&1; then
+    tail -40 "$dir/build.log" >&2
+    echo "fuzz: build failed (log: $dir/build.log)" >&2
+    exit 1
+fi
 
 mkdir -p "$dir/artifacts"
 status=0

@@ -69,8 +69,8 @@ static inline char *at_finish(char *input, const unsigned char *sig,
 /* A token over raw texts whose MAC is keyed with any bytes (what an
  * attacker does with a public key's text). */
 static inline char *at_mac_token(const char *hdr, const char *payload,
-                          const char *digest, const void *secret,
-                          size_t secret_len)
+                                 const char *digest, const void *secret,
+                                 size_t secret_len)
 {
     char *in = at_input(hdr, strlen(hdr), payload, strlen(payload));
     unsigned char mac[EVP_MAX_MD_SIZE];
@@ -86,7 +86,7 @@ static inline char *at_mac_token(const char *hdr, const char *payload,
 /* A token over raw texts signed by key under alg with jwtd's own
  * primitive (so the header says exactly what the test wants). */
 static inline char *at_signed_token(const char *hdr, const char *payload,
-                             const jwtd_key *key, jwtd_alg alg)
+                                    const jwtd_key *key, jwtd_alg alg)
 {
     char *in = at_input(hdr, strlen(hdr), payload, strlen(payload));
     unsigned char sig[JWTD__MAX_SIG];
@@ -100,7 +100,7 @@ static inline char *at_signed_token(const char *hdr, const char *payload,
 
 /* A token over raw texts with the given signature bytes. */
 static inline char *at_token_sig(const char *hdr, const char *payload,
-                          const unsigned char *sig, size_t n)
+                                 const unsigned char *sig, size_t n)
 {
     char *in = at_input(hdr, strlen(hdr), payload, strlen(payload));
 
@@ -121,7 +121,7 @@ static inline void at_opts(jwtd_verify_opts *o, const jwtd_alg *algs,
 /* jwtd_verify, checking that *out is set exactly on success and that
  * the error kind matches the return value. */
 static inline jwtd_err at_verify(const char *tok, const jwtd_key *key,
-                          const jwtd_verify_opts *o, jwtd_error *err)
+                                 const jwtd_verify_opts *o, jwtd_error *err)
 {
     jwtd_token *t = (jwtd_token *)&t; /* not NULL: must be cleared */
     jwtd_err rc;
