@@ -108,8 +108,15 @@ static const char sql_key_add[] =
 static const char sql_key_each[] =
     "SELECT kid, alg, material, state, created_at, retired_at"
     " FROM keys ORDER BY created_at DESC, seq DESC";
+/* Key writes announce themselves to every instance's watcher (sync.h)
+ * in the same transaction: PostgreSQL delivers a NOTIFY only at COMMIT,
+ * so no instance hears of a change that rolled back. */
+static const char sql_key_notify[] =
+    "SELECT pg_notify('jwtd_sync', 'keys')";
 static const char sql_key_prune[] =
-    "DELETE FROM keys WHERE state = 1 AND retired_at < $1";
+    "WITH d AS (DELETE FROM keys WHERE state = 1 AND retired_at < $1"
+    " RETURNING 1) SELECT pg_notify('jwtd_sync', 'keys')"
+    " FROM (SELECT count(*) AS n FROM d) AS c WHERE c.n > 0";
 
 struct pg_store {
     PGconn *conn;
@@ -678,6 +685,8 @@ static jwtd__store_rc pg_key_add_active(void *be, const char *kid,
         (rc = run_done(st, sql_key_retire, 1, retire, false)) !=
             JWTD__STORE_OK ||
         (rc = run_done(st, sql_key_add, 4, add, false)) != JWTD__STORE_OK ||
+        (rc = run_done(st, sql_key_notify, 0, NULL, false)) !=
+            JWTD__STORE_OK ||
         (rc = run_done(st, "COMMIT", 0, NULL, false)) != JWTD__STORE_OK)
         (void)run_done(st, "ROLLBACK", 0, NULL, false);
 unlock:
