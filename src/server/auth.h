@@ -42,5 +42,14 @@ bool jwtd__password_hash(const char *pw, size_t len, char *out,
 bool jwtd__login_check(jwtd__store *st, const char *canonical_name,
                        const char *pw, size_t pw_len,
                        struct jwtd__user *user);
+/* As jwtd__login_check, and *store_rc tells why a false came: OK for
+ * bad credentials, JWTD__STORE_UNAVAILABLE (or ERROR) when the store
+ * could not be asked, which a server answers with 503, never 401: a
+ * database outage must not look like a wrong password.  No argon2id
+ * run is spent then; the answer does not depend on the user. */
+bool jwtd__login_check_rc(jwtd__store *st, const char *canonical_name,
+                          const char *pw, size_t pw_len,
+                          struct jwtd__user *user,
+                          jwtd__store_rc *store_rc);
 
 #endif /* JWTD_SERVER_AUTH_H */

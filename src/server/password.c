@@ -112,10 +112,21 @@ bool jwtd__login_check(jwtd__store *st, const char *canonical_name,
                        const char *pw, size_t pw_len,
                        struct jwtd__user *user)
 {
+    jwtd__store_rc rc;
+
+    return jwtd__login_check_rc(st, canonical_name, pw, pw_len, user, &rc);
+}
+
+bool jwtd__login_check_rc(jwtd__store *st, const char *canonical_name,
+                          const char *pw, size_t pw_len,
+                          struct jwtd__user *user,
+                          jwtd__store_rc *store_rc)
+{
     struct jwtd__user u;
     jwtd__store_rc rc;
     bool ok;
 
+    *store_rc = JWTD__STORE_OK;
     if (user != NULL)
         memset(user, 0, sizeof(*user));
     /* Refused before hashing: the answer is the same for every user, so
@@ -127,6 +138,10 @@ bool jwtd__login_check(jwtd__store *st, const char *canonical_name,
      * process pays for it whichever way the lookup goes. */
     jwtd__password_prepare_dummy();
     rc = jwtd__store_user_get(st, canonical_name, &u);
+    if (rc == JWTD__STORE_UNAVAILABLE || rc == JWTD__STORE_ERROR) {
+        *store_rc = rc;
+        return false;
+    }
     if (rc != JWTD__STORE_OK)
         return jwtd__password_dummy_verify(pw, pw_len);
     /* A disabled user's password is still checked, so that disabled and
