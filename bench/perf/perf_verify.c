@@ -12,6 +12,10 @@
  * deterministic instruction counts.
  *
  * Usage: perf_verify OP FIXTURE_DIR [N [THREADS]]
+ *        perf_verify OP1,OP2 FIXTURE_DIR [N]
+ * The second form alternates the two operations in chunks of 1000 on one
+ * thread and times each apart, so both see the same machine load: the
+ * fair way to get a ratio on a shared, noisy machine.
  * OP: hs256-verify hs256-sign es256-verify rs256-verify eddsa-verify
  *     eddsa-sign raw-hmac-md raw-hmac-mac raw-es256 raw-rs256 raw-eddsa
  * Fixtures are bench/scripts/make_fixtures.sh's.
@@ -323,6 +327,45 @@ static void *worker(void *p)
     return (void *)bad;
 }
 
+static double now_s(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* OP1,OP2: alternating chunks, each timed apart. */
+static int paired(char *ops, const char *dir, long n)
+{
+    struct fix f[2];
+    char *comma = strchr(ops, ',');
+    double spent[2] = {0, 0}, t0;
+    long done, bad = 0;
+    int k;
+
+    *comma = '\0';
+    memset(f, 0, sizeof(f));
+    setup(&f[0], ops, dir);
+    setup(&f[1], comma + 1, dir);
+    for (k = 0; k < 2; k++) {
+        f[k].iters = 1000;
+        if (!f[k].raw && run_jwtd(&f[k]) != 0)
+            return 1;
+    }
+    for (done = 0; done < n; done += 1000) {
+        for (k = 0; k < 2; k++) {
+            t0 = now_s();
+            bad += (long)worker(&f[k]);
+            spent[k] += now_s() - t0;
+        }
+    }
+    for (k = 0; k < 2; k++)
+        printf("%s\t1\t%.0f\n", f[k].op, (double)done / spent[k]);
+    printf("ratio %s/%s\t%.3f\n", f[0].op, f[1].op, spent[1] / spent[0]);
+    return bad == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     struct fix f;
@@ -337,6 +380,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: perf_verify OP FIXTURE_DIR [N [THREADS]]\n");
         return 2;
     }
+    if (strchr(argv[1], ',') != NULL)
+        return paired(argv[1], argv[2], argc > 3 ? atol(argv[3]) : 200000);
     memset(&f, 0, sizeof(f));
     setup(&f, argv[1], argv[2]);
     f.iters = argc > 3 ? atol(argv[3]) : 200000;

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 the jwtd authors
  *
- * The strict JSON event parser: YAJL 2 does the grammar and unescaping;
- * this layer checks the text's UTF-8 and surrogate escapes first, then
- * follows YAJL's events to enforce unique member names (compared after
- * unescaping, so "\u0061lg" and "alg" collide) and a nesting limit, and
- * hands each value on with its depth and member name.  Duplicate names
- * are refused because two parsers that pick different copies disagree on
- * what a token says (RFC 7519 4, RFC 8725 3.4).
+ * The strict JSON event parser (RFC 8259).  The text's UTF-8 and its
+ * surrogate escapes are checked first, in one pass each; then a single
+ * forward scan, with no recursion and no heap allocation for a token,
+ * checks the grammar, unescapes strings (an escaped NUL stays a byte of
+ * the string, never a terminator), enforces unique member names
+ * (compared after unescaping, so "\u0061lg" and "alg" collide) and a
+ * nesting limit, and hands each value on with its depth and member name.
+ * Duplicate names are refused because two parsers that pick different
+ * copies disagree on what a token says (RFC 7519 4, RFC 8725 3.4).  It
+ * replaced an event layer over YAJL, which it matches event for event
+ * (bench/perf/json_diff.c compares the two); YAJL's lexer and the
+ * allocations around it were a third of a token's verification time.
  */
 #include <math.h>
 #include <stddef.h>
@@ -15,17 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yajl/yajl_parse.h>
-
 #include "json.h"
 
 #define INLINE_KEYS 32
 #define INLINE_ARENA 512
-/* Room for YAJL's own allocations (handle, lexer, byte stack and the
- * first 2 KiB decode buffer of yajl 2.1) so that parsing a token makes
- * no heap allocation; anything larger falls back to malloc. */
-#define YAJL_ROOM 3584
-
 struct frame {
     uint32_t type;       /* enum jwtd__jtype */
     uint32_t first_key;  /* index of this object's first name in keys */
@@ -36,14 +34,6 @@ struct keyent {
     uint32_t hash;
     size_t off;
     size_t len;
-};
-
-/* A bump allocator handed to YAJL.  Each block is preceded by its size;
- * blocks that do not fit come from the heap and go back with free(). */
-struct room {
-    size_t used;
-    size_t last;         /* the newest live block's header, or SIZE_MAX */
-    _Alignas(max_align_t) unsigned char buf[YAJL_ROOM];
 };
 
 struct parser {
@@ -64,7 +54,11 @@ struct parser {
     struct frame frames[JWTD__JSON_MAX_DEPTH];
     struct keyent keys_inline[INLINE_KEYS];
     char arena_inline[INLINE_ARENA];
-    struct room room;
+    /* Strings with escapes are unescaped here; never longer than the
+     * text, so one heap buffer of that size serves when this is short. */
+    char *sbuf;
+    size_t sbuf_cap;
+    char sbuf_inline[INLINE_ARENA];
 };
 
 bool jwtd__utf8_valid(const char *text, size_t len)
@@ -224,26 +218,6 @@ static int emit(struct parser *p, enum jwtd__jtype type, const char *text,
     return rc == JWTD_OK ? 1 : stop(p, rc);
 }
 
-static int on_null(void *ctx)
-{
-    return emit(ctx, JWTD__J_NULL, NULL, 0);
-}
-
-static int on_bool(void *ctx, int v)
-{
-    return emit(ctx, v ? JWTD__J_TRUE : JWTD__J_FALSE, NULL, 0);
-}
-
-static int on_number(void *ctx, const char *s, size_t len)
-{
-    return emit(ctx, JWTD__J_NUMBER, s, len);
-}
-
-static int on_string(void *ctx, const unsigned char *s, size_t len)
-{
-    return emit(ctx, JWTD__J_STRING, (const char *)s, len);
-}
-
 static int start(struct parser *p, enum jwtd__jtype type)
 {
     struct frame *f;
@@ -259,7 +233,7 @@ static int start(struct parser *p, enum jwtd__jtype type)
     return 1;
 }
 
-static int end(struct parser *p)
+static int end_container(struct parser *p)
 {
     struct frame *f = &p->frames[--p->depth];
     jwtd_err rc;
@@ -272,21 +246,6 @@ static int end(struct parser *p)
     return rc == JWTD_OK ? 1 : stop(p, rc);
 }
 
-static int on_start_map(void *ctx)
-{
-    return start(ctx, JWTD__J_OBJECT);
-}
-
-static int on_start_array(void *ctx)
-{
-    return start(ctx, JWTD__J_ARRAY);
-}
-
-static int on_end_container(void *ctx)
-{
-    return end(ctx);
-}
-
 static uint32_t fnv1a(const unsigned char *s, size_t len)
 {
     uint32_t h = 2166136261u;
@@ -297,9 +256,8 @@ static uint32_t fnv1a(const unsigned char *s, size_t len)
     return h;
 }
 
-static int on_key(void *ctx, const unsigned char *s, size_t len)
+static int on_key(struct parser *p, const unsigned char *s, size_t len)
 {
-    struct parser *p = ctx;
     struct frame *f = &p->frames[p->depth - 1];
     uint32_t h = fnv1a(s, len);
     size_t i;
@@ -341,108 +299,315 @@ static int on_key(void *ctx, const unsigned char *s, size_t len)
     return 1;
 }
 
-/* --- YAJL's allocations, from the parser's room ---------------------- */
+/* --- the scanner --------------------------------------------------- */
 
-#define HDR ((sizeof(size_t) + _Alignof(max_align_t) - 1) / \
-             _Alignof(max_align_t) * _Alignof(max_align_t))
-
-static size_t round_up(size_t n)
+static const unsigned char *skip_ws(const unsigned char *s,
+                                    const unsigned char *end)
 {
-    size_t a = _Alignof(max_align_t);
-
-    return (n + a - 1) / a * a;
+    /* RFC 8259 2: space, tab, line feed and carriage return only. */
+    while (s < end && (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t'))
+        s++;
+    return s;
 }
 
-static void *room_malloc(void *ctx, size_t n)
+static bool is_digit(unsigned char c)
 {
-    struct room *r = ctx;
-    size_t need = HDR + round_up(n);
-    unsigned char *p;
-
-    if (n <= YAJL_ROOM && need <= YAJL_ROOM - r->used) {
-        p = r->buf + r->used;
-        memcpy(p, &n, sizeof(n));
-        r->last = r->used;
-        r->used += need;
-        return p + HDR;
-    }
-    if (n > SIZE_MAX - HDR)
-        return NULL;
-    p = malloc(HDR + n);
-    if (p == NULL)
-        return NULL;
-    memcpy(p, &n, sizeof(n));
-    return p + HDR;
+    return c >= '0' && c <= '9';
 }
 
-static bool in_room(const struct room *r, const void *ptr)
+/* Length of the number at s (RFC 8259 6: -?(0|[1-9][0-9]*) fraction?
+ * exponent?), or 0 when there is none.  A digit after a leading zero is
+ * not part of it, and the scan then fails on that digit. */
+static size_t number_len(const unsigned char *s, const unsigned char *end)
 {
-    const unsigned char *p = ptr;
+    const unsigned char *p = s;
 
-    /* Compares pointers into one array only after checking with
-     * integer addresses, so a heap block is never compared with it. */
-    return (uintptr_t)p >= (uintptr_t)r->buf &&
-           (uintptr_t)p < (uintptr_t)(r->buf + YAJL_ROOM);
+    if (p < end && *p == '-')
+        p++;
+    if (p < end && *p == '0') {
+        p++;
+    } else if (p < end && *p >= '1' && *p <= '9') {
+        while (p < end && is_digit(*p))
+            p++;
+    } else {
+        return 0;
+    }
+    if (p < end && *p == '.') {
+        p++;
+        if (p >= end || !is_digit(*p))
+            return 0;
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || !is_digit(*p))
+            return 0;
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    return (size_t)(p - s);
 }
 
-static void room_free(void *ctx, void *ptr)
+static size_t put_utf8(char *d, unsigned cp)
 {
-    struct room *r = ctx;
-    unsigned char *p;
-
-    if (ptr == NULL)
-        return;
-    p = (unsigned char *)ptr - HDR;
-    if (!in_room(r, ptr)) {
-        free(p);
-        return;
+    if (cp < 0x80) {
+        d[0] = (char)cp;
+        return 1;
     }
-    /* The newest block is given back; others stay until the parse ends
-     * (the one before it may still be live, so none is newest now). */
-    if ((size_t)(p - r->buf) == r->last) {
-        r->used = r->last;
-        r->last = SIZE_MAX;
+    if (cp < 0x800) {
+        d[0] = (char)(0xc0 | cp >> 6);
+        d[1] = (char)(0x80 | (cp & 0x3f));
+        return 2;
     }
+    if (cp < 0x10000) {
+        d[0] = (char)(0xe0 | cp >> 12);
+        d[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        d[2] = (char)(0x80 | (cp & 0x3f));
+        return 3;
+    }
+    d[0] = (char)(0xf0 | cp >> 18);
+    d[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+    d[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    d[3] = (char)(0x80 | (cp & 0x3f));
+    return 4;
 }
 
-static void *room_realloc(void *ctx, void *ptr, size_t n)
+/* One escape at s (s[0] is the backslash), written to *d; returns the
+ * escape's length in the text, or 0 when it is not valid JSON. */
+static size_t unescape(const unsigned char *s, const unsigned char *end,
+                       char **d)
 {
-    struct room *r = ctx;
-    unsigned char *p, *q;
-    size_t old;
+    unsigned cp, lo;
 
-    if (ptr == NULL)
-        return room_malloc(ctx, n);
-    p = (unsigned char *)ptr - HDR;
-    memcpy(&old, p, sizeof(old));
-    if (!in_room(r, ptr)) {
-        if (n > SIZE_MAX - HDR)
-            return NULL;
-        q = realloc(p, HDR + n);
-        if (q == NULL)
-            return NULL;
-        memcpy(q, &n, sizeof(n));
-        return q + HDR;
+    if (end - s < 2)
+        return 0;
+    switch (s[1]) {
+    case '"': *(*d)++ = '"'; return 2;
+    case '\\': *(*d)++ = '\\'; return 2;
+    case '/': *(*d)++ = '/'; return 2;
+    case 'b': *(*d)++ = '\b'; return 2;
+    case 'f': *(*d)++ = '\f'; return 2;
+    case 'n': *(*d)++ = '\n'; return 2;
+    case 'r': *(*d)++ = '\r'; return 2;
+    case 't': *(*d)++ = '\t'; return 2;
+    case 'u':
+        break;
+    default:
+        return 0;
     }
-    /* The newest block grows in place when the room allows. */
-    if ((size_t)(p - r->buf) == r->last && n <= YAJL_ROOM &&
-        round_up(n) <= YAJL_ROOM - r->last - HDR) {
-        memcpy(p, &n, sizeof(n));
-        r->used = r->last + HDR + round_up(n);
-        return ptr;
+    if (end - s < 6 || !hex4((const char *)s + 2, &cp))
+        return 0;
+    /* RFC 8259 7: a character outside the BMP is a surrogate pair; a
+     * lone surrogate is no character at all. */
+    if (cp >= 0xdc00 && cp <= 0xdfff)
+        return 0;
+    if (cp < 0xd800 || cp > 0xdbff) {
+        *d += put_utf8(*d, cp);
+        return 6;
     }
-    q = room_malloc(ctx, n);
-    if (q == NULL)
-        return NULL;
-    memcpy(q, ptr, old < n ? old : n);
-    return q;
+    if (end - s < 12 || s[6] != '\\' || s[7] != 'u' ||
+        !hex4((const char *)s + 8, &lo) || lo < 0xdc00 || lo > 0xdfff)
+        return 0;
+    *d += put_utf8(*d, 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00));
+    return 12;
 }
 
-static const yajl_callbacks callbacks = {
-    on_null, on_bool, NULL, NULL, on_number, on_string,
-    on_start_map, on_key, on_end_container,
-    on_start_array, on_end_container,
-};
+/* The string whose opening quote is at *sp: its unescaped bytes in
+ * out and len (in the text itself when it has no escape, else in the
+ * parser's string buffer) and *sp moved past the closing quote.
+ * Returns 0 with p->rc set on failure. */
+static int scan_string(struct parser *p, const unsigned char **sp,
+                       const unsigned char *end, const char **out,
+                       size_t *len)
+{
+    const unsigned char *start = *sp + 1, *s = start;
+    size_t need, n;
+    char *d;
+
+    while (s < end && *s != '"' && *s != '\\' && *s >= 0x20)
+        s++;
+    if (s < end && *s == '"') {
+        *out = (const char *)start;
+        *len = (size_t)(s - start);
+        *sp = s + 1;
+        return 1;
+    }
+    if (s >= end || *s < 0x20) /* RFC 8259 7: control characters */
+        return stop(p, JWTD_ERR_TOKEN);
+    /* Unescaped text is never longer than the rest of the input. */
+    need = (size_t)(end - start);
+    if (need > p->sbuf_cap) {
+        if (p->sbuf != p->sbuf_inline)
+            free(p->sbuf);
+        p->sbuf = malloc(need);
+        p->sbuf_cap = p->sbuf == NULL ? 0 : need;
+        if (p->sbuf == NULL)
+            return stop(p, JWTD_ERR_NOMEM);
+    }
+    d = p->sbuf;
+    memcpy(d, start, (size_t)(s - start));
+    d += s - start;
+    for (;;) {
+        if (s >= end || *s < 0x20)
+            return stop(p, JWTD_ERR_TOKEN);
+        if (*s == '"')
+            break;
+        if (*s != '\\') {
+            *d++ = (char)*s++;
+            continue;
+        }
+        n = unescape(s, end, &d);
+        if (n == 0)
+            return stop(p, JWTD_ERR_TOKEN);
+        s += n;
+    }
+    *out = p->sbuf;
+    *len = (size_t)(d - p->sbuf);
+    *sp = s + 1;
+    return 1;
+}
+
+/* true, false or null at s; 0 when it is none of them. */
+static size_t literal(const unsigned char *s, const unsigned char *end,
+                      enum jwtd__jtype *type)
+{
+    size_t left = (size_t)(end - s);
+
+    if (left >= 4 && memcmp(s, "true", 4) == 0) {
+        *type = JWTD__J_TRUE;
+        return 4;
+    }
+    if (left >= 5 && memcmp(s, "false", 5) == 0) {
+        *type = JWTD__J_FALSE;
+        return 5;
+    }
+    if (left >= 4 && memcmp(s, "null", 4) == 0) {
+        *type = JWTD__J_NULL;
+        return 4;
+    }
+    return 0;
+}
+
+/* What the scanner expects next. */
+enum state { S_VALUE, S_MEMBER, S_AFTER };
+
+/* A value at s (white space before it skipped); *st says what follows. */
+static int scan_value(struct parser *p, const unsigned char **sp,
+                      const unsigned char *end, enum state *st)
+{
+    const unsigned char *s = *sp;
+    enum jwtd__jtype type;
+    const char *str;
+    size_t n;
+
+    *st = S_AFTER;
+    if (*s == '{' || *s == '[') {
+        type = *s == '{' ? JWTD__J_OBJECT : JWTD__J_ARRAY;
+        if (!start(p, type))
+            return 0;
+        s = skip_ws(s + 1, end);
+        if (s < end && *s == (type == JWTD__J_OBJECT ? '}' : ']')) {
+            *sp = s + 1;
+            return end_container(p);
+        }
+        *sp = s;
+        *st = type == JWTD__J_OBJECT ? S_MEMBER : S_VALUE;
+        return 1;
+    }
+    if (*s == '"') {
+        if (!scan_string(p, &s, end, &str, &n))
+            return 0;
+        *sp = s;
+        return emit(p, JWTD__J_STRING, str, n);
+    }
+    n = literal(s, end, &type);
+    if (n > 0) {
+        *sp = s + n;
+        return emit(p, type, NULL, 0);
+    }
+    n = number_len(s, end);
+    if (n == 0)
+        return stop(p, JWTD_ERR_TOKEN);
+    *sp = s + n;
+    return emit(p, JWTD__J_NUMBER, (const char *)s, n);
+}
+
+/* A member name and its colon at s. */
+static int scan_member(struct parser *p, const unsigned char **sp,
+                       const unsigned char *end)
+{
+    const unsigned char *s = *sp;
+    const char *name;
+    size_t n;
+
+    if (s >= end || *s != '"')
+        return stop(p, JWTD_ERR_TOKEN);
+    if (!scan_string(p, &s, end, &name, &n) ||
+        !on_key(p, (const unsigned char *)name, n))
+        return 0;
+    s = skip_ws(s, end);
+    if (s >= end || *s != ':')
+        return stop(p, JWTD_ERR_TOKEN);
+    *sp = s + 1;
+    return 1;
+}
+
+/* After a value: a comma, the end of its container, or (at the top) the
+ * end of the text. */
+static int scan_after(struct parser *p, const unsigned char **sp,
+                      const unsigned char *end, enum state *st, bool *done)
+{
+    const unsigned char *s = skip_ws(*sp, end);
+    bool in_object;
+
+    if (p->depth == 0) {
+        /* One value and nothing after it. */
+        *done = true;
+        return s == end ? 1 : stop(p, JWTD_ERR_TOKEN);
+    }
+    if (s >= end)
+        return stop(p, JWTD_ERR_TOKEN);
+    in_object = p->frames[p->depth - 1].type == (uint32_t)JWTD__J_OBJECT;
+    if (*s == ',') {
+        *sp = skip_ws(s + 1, end);
+        *st = in_object ? S_MEMBER : S_VALUE;
+        return 1;
+    }
+    if (*s != (in_object ? '}' : ']'))
+        return stop(p, JWTD_ERR_TOKEN);
+    *sp = s + 1;
+    *st = S_AFTER;
+    return end_container(p);
+}
+
+static jwtd_err scan(struct parser *p, const unsigned char *s,
+                     const unsigned char *end)
+{
+    enum state st = S_VALUE;
+    bool done = false;
+    int ok = 1;
+
+    while (ok && !done) {
+        switch (st) {
+        case S_VALUE:
+            s = skip_ws(s, end);
+            ok = s < end ? scan_value(p, &s, end, &st)
+                         : stop(p, JWTD_ERR_TOKEN);
+            break;
+        case S_MEMBER:
+            ok = scan_member(p, &s, end);
+            st = S_VALUE;
+            break;
+        case S_AFTER:
+            ok = scan_after(p, &s, end, &st, &done);
+            break;
+        }
+    }
+    return ok ? JWTD_OK : p->rc;
+}
 
 jwtd_err jwtd__json_parse(const char *text, size_t len, int max_depth,
                           jwtd__json_value_fn on_value,
@@ -451,9 +616,7 @@ jwtd_err jwtd__json_parse(const char *text, size_t len, int max_depth,
     /* On the stack (about 7 KiB): a token parse makes no heap
      * allocation unless its names or strings outgrow the inline room. */
     struct parser p;
-    yajl_alloc_funcs afs;
-    yajl_handle h = NULL;
-    yajl_status st;
+    const unsigned char *s = (const unsigned char *)text;
     jwtd_err rc;
 
     if (!jwtd__utf8_valid(text, len) || !surrogates_paired(text, len))
@@ -461,7 +624,7 @@ jwtd_err jwtd__json_parse(const char *text, size_t len, int max_depth,
     p.on_value = on_value;
     p.on_end = on_end;
     p.ctx = ctx;
-    p.rc = JWTD_OK;
+    p.rc = JWTD_ERR_TOKEN;
     p.depth = 0;
     p.max_depth = max_depth < 1 ? 1 : max_depth > JWTD__JSON_MAX_DEPTH
                                           ? JWTD__JSON_MAX_DEPTH
@@ -474,34 +637,15 @@ jwtd_err jwtd__json_parse(const char *text, size_t len, int max_depth,
     p.arena = p.arena_inline;
     p.arena_len = 0;
     p.arena_cap = INLINE_ARENA;
-    p.room.used = 0;
-    p.room.last = SIZE_MAX;
-    afs.malloc = room_malloc;
-    afs.realloc = room_realloc;
-    afs.free = room_free;
-    afs.ctx = &p.room;
-
-    h = yajl_alloc(&callbacks, &afs, &p);
-    if (h == NULL) {
-        rc = JWTD_ERR_NOMEM;
-        goto out;
-    }
-    st = yajl_parse(h, (const unsigned char *)text, len);
-    if (st == yajl_status_ok)
-        st = yajl_complete_parse(h);
-    if (st == yajl_status_ok)
-        rc = JWTD_OK;
-    else if (st == yajl_status_client_canceled && p.rc != JWTD_OK)
-        rc = p.rc;
-    else
-        rc = JWTD_ERR_TOKEN;
-out:
-    if (h != NULL)
-        yajl_free(h);
+    p.sbuf = p.sbuf_inline;
+    p.sbuf_cap = sizeof(p.sbuf_inline);
+    rc = scan(&p, s, s + len);
     if (p.keys != p.keys_inline)
         free(p.keys);
     if (p.arena != p.arena_inline)
         free(p.arena);
+    if (p.sbuf != p.sbuf_inline)
+        free(p.sbuf);
     return rc;
 }
 
