@@ -311,6 +311,27 @@ static void put_member(jwtd__jbuf *out, const char *name, size_t name_len,
     jwtd__jbuf_put(out, val, val_len);
 }
 
+/* The usual header, {"alg","typ":"JWT"} and the kid when there is one:
+ * with no extra members to merge, nothing needs parsing. */
+static jwtd_err plain_header(const char *name, const jwtd_key *key,
+                             const jwtd_sign_opts *o, jwtd__jbuf *out,
+                             jwtd_error *err)
+{
+    const char *kid = o->keyid != NULL ? o->keyid
+                      : key != NULL    ? key->kid
+                                       : NULL;
+
+    jwtd__jbuf_puts(out, "{\"alg\":");
+    jwtd__json_put_string(out, name, strlen(name));
+    jwtd__jbuf_puts(out, ",\"typ\":\"JWT\"");
+    if (kid != NULL) {
+        jwtd__jbuf_puts(out, ",\"kid\":");
+        jwtd__json_put_string(out, kid, strlen(kid));
+    }
+    jwtd__jbuf_putc(out, '}');
+    return out->failed ? jwtd__fail(err, JWTD_ERR_NOMEM, NULL) : JWTD_OK;
+}
+
 static jwtd_err build_header(jwtd_alg alg, const jwtd_key *key,
                              const jwtd_sign_opts *o, jwtd__jbuf *out,
                              jwtd_error *err)
@@ -322,17 +343,16 @@ static jwtd_err build_header(jwtd_alg alg, const jwtd_key *key,
     size_t i;
     jwtd_err rc = JWTD_OK;
 
+    if (o->extra_header == NULL)
+        return plain_header(name, key, o, out, err);
     memset(&h, 0, sizeof(h));
     jwtd__jwriter_init(&h.w, &h.vals);
-    if (o->extra_header != NULL) {
-        rc = jwtd__json_parse(o->extra_header, strlen(o->extra_header),
-                              JWTD__JSON_DEPTH, extra_value, extra_end, &h);
-        if (rc != JWTD_OK) {
-            rc = jwtd__fail(err, rc == JWTD_ERR_NOMEM ? rc
-                                                      : JWTD_ERR_BAD_OPTION,
-                            "\"header\" must be an object");
-            goto out;
-        }
+    rc = jwtd__json_parse(o->extra_header, strlen(o->extra_header),
+                          JWTD__JSON_DEPTH, extra_value, extra_end, &h);
+    if (rc != JWTD_OK) {
+        rc = jwtd__fail(err, rc == JWTD_ERR_NOMEM ? rc : JWTD_ERR_BAD_OPTION,
+                        "\"header\" must be an object");
+        goto out;
     }
     jwtd__jbuf_puts(out, "{\"alg\":");
     jwtd__json_put_string(&algval, name, strlen(name));
@@ -445,6 +465,13 @@ jwtd_err jwtd_sign(const char *payload, size_t payload_len,
     if (alg == JWTD_ALG_UNKNOWN)
         alg = key != NULL ? jwtd_key_default_alg(key) : JWTD_ALG_HS256;
     rc = check_key(key, alg, opts, err);
+    /* One allocation each, sized up front, instead of a chain of
+     * reallocs: the re-written payload is about as long as the input
+     * plus the claims the options add. */
+    if (rc == JWTD_OK && (jwtd__jbuf_reserve(&body, payload_len + 256) ==
+                              NULL ||
+                          jwtd__jbuf_reserve(&header, 128) == NULL))
+        rc = jwtd__fail(err, JWTD_ERR_NOMEM, NULL);
     if (rc == JWTD_OK)
         rc = build_payload(payload, payload_len, opts, &body, err);
     if (rc == JWTD_OK)
@@ -452,7 +479,15 @@ jwtd_err jwtd_sign(const char *payload, size_t payload_len,
     if (rc != JWTD_OK)
         goto out;
 
-    /* header.payload, then the signature over exactly those bytes. */
+    /* header.payload, then the signature over exactly those bytes; the
+     * room for all of it is reserved at once. */
+    if (jwtd__jbuf_reserve(&tok, jwtd__b64url_encoded_len(header.len) +
+                                     jwtd__b64url_encoded_len(body.len) +
+                                     jwtd__b64url_encoded_len(
+                                         JWTD__MAX_SIG) + 3) == NULL) {
+        rc = jwtd__fail(err, JWTD_ERR_NOMEM, NULL);
+        goto out;
+    }
     n = jwtd__b64url_encoded_len(header.len);
     p = jwtd__jbuf_reserve(&tok, n);
     if (p != NULL) {
@@ -488,7 +523,8 @@ jwtd_err jwtd_sign(const char *payload, size_t payload_len,
     *out = jwtd__jbuf_finish(&tok);
     rc = *out == NULL ? jwtd__fail(err, JWTD_ERR_NOMEM, NULL) : JWTD_OK;
 out:
-    OPENSSL_cleanse(sig, sizeof(sig));
+    /* Only sig_len bytes were ever written (and they are in the token). */
+    OPENSSL_cleanse(sig, sig_len);
     jwtd__jbuf_free(&header, false);
     jwtd__jbuf_free(&body, false);
     jwtd__jbuf_free(&tok, false);
