@@ -13,9 +13,9 @@
  *
  * Usage: perf_verify OP FIXTURE_DIR [N [THREADS]]
  *        perf_verify OP1,OP2 FIXTURE_DIR [N]
- * The second form alternates the two operations in chunks of 1000 on one
- * thread and times each apart, so both see the same machine load: the
- * fair way to get a ratio on a shared, noisy machine.
+ * The second form alternates the two operations in chunks of N/500 on
+ * one thread and times each apart in thread CPU time, so both see the
+ * same machine load: the fair way to get a ratio on a shared machine.
  * OP: hs256-verify hs256-sign es256-verify rs256-verify eddsa-verify
  *     eddsa-sign raw-hmac-md raw-hmac-mac raw-es256 raw-rs256 raw-eddsa
  * Fixtures are bench/scripts/make_fixtures.sh's.
@@ -327,11 +327,13 @@ static void *worker(void *p)
     return (void *)bad;
 }
 
+/* This thread's CPU time: time spent preempted by the machine's other
+ * load does not count, which steadies ratios on a shared machine. */
 static double now_s(void)
 {
     struct timespec t;
 
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
@@ -341,7 +343,7 @@ static int paired(char *ops, const char *dir, long n)
     struct fix f[2];
     char *comma = strchr(ops, ',');
     double spent[2] = {0, 0}, t0;
-    long done, bad = 0;
+    long done, bad = 0, chunk = n / 500 > 0 ? n / 500 : 1;
     int k;
 
     *comma = '\0';
@@ -349,11 +351,11 @@ static int paired(char *ops, const char *dir, long n)
     setup(&f[0], ops, dir);
     setup(&f[1], comma + 1, dir);
     for (k = 0; k < 2; k++) {
-        f[k].iters = 1000;
+        f[k].iters = chunk;
         if (!f[k].raw && run_jwtd(&f[k]) != 0)
             return 1;
     }
-    for (done = 0; done < n; done += 1000) {
+    for (done = 0; done < n; done += chunk) {
         for (k = 0; k < 2; k++) {
             t0 = now_s();
             bad += (long)worker(&f[k]);

@@ -91,8 +91,27 @@ void jwtd__json_put_string(jwtd__jbuf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     size_t i, run = 0;
-    char esc[6];
+    char esc[6], *p;
 
+    /* Most strings (claim names, ids, URLs) need no escape: then one
+     * reservation and one copy, quotes included. */
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c < 0x20 || c == '"' || c == '\\')
+            break;
+    }
+    if (i == len && len <= SIZE_MAX - 2) {
+        p = jwtd__jbuf_reserve(b, len + 2);
+        if (p == NULL)
+            return;
+        p[0] = '"';
+        if (len > 0)
+            memcpy(p + 1, s, len);
+        p[len + 1] = '"';
+        b->len += len + 2;
+        return;
+    }
     jwtd__jbuf_putc(b, '"');
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];

@@ -66,7 +66,8 @@ static jwtd_err payload_value(void *ctx, const jwtd__jevent *ev)
         jwtd__jwriter_value(&c->w, ev);
         return JWTD_OK;
     }
-    if (ev->depth == 1) {
+    /* Every member checked here has a three-letter name. */
+    if (ev->depth == 1 && ev->key_len == 3) {
         /* sign.js validates these three as numbers. */
         if ((named(ev, "iat") || named(ev, "exp") || named(ev, "nbf")) &&
             ev->type != JWTD__J_NUMBER) {
@@ -442,9 +443,11 @@ jwtd_err jwtd_sign(const char *payload, size_t payload_len,
                    char **out, jwtd_error *err)
 {
     jwtd_sign_opts defaults;
-    jwtd__jbuf header = {0}, body = {0}, tok = {0};
+    /* json holds the re-written payload and then the header. */
+    jwtd__jbuf json = {0}, tok = {0};
     unsigned char sig[JWTD__MAX_SIG];
-    size_t sig_len = 0, n;
+    size_t sig_len = 0, n, body_len = 0, header_len = 0;
+    const unsigned char *header = NULL, *body = NULL;
     jwtd_alg alg;
     char *p;
     jwtd_err rc;
@@ -465,40 +468,43 @@ jwtd_err jwtd_sign(const char *payload, size_t payload_len,
     if (alg == JWTD_ALG_UNKNOWN)
         alg = key != NULL ? jwtd_key_default_alg(key) : JWTD_ALG_HS256;
     rc = check_key(key, alg, opts, err);
-    /* One allocation each, sized up front, instead of a chain of
-     * reallocs: the re-written payload is about as long as the input
-     * plus the claims the options add. */
-    if (rc == JWTD_OK && (jwtd__jbuf_reserve(&body, payload_len + 256) ==
-                              NULL ||
-                          jwtd__jbuf_reserve(&header, 128) == NULL))
+    /* One allocation, sized up front, instead of a chain of reallocs:
+     * the re-written payload is about as long as the input plus the
+     * claims the options add, and a header is short. */
+    if (rc == JWTD_OK && jwtd__jbuf_reserve(&json, payload_len + 384) ==
+                             NULL)
         rc = jwtd__fail(err, JWTD_ERR_NOMEM, NULL);
     if (rc == JWTD_OK)
-        rc = build_payload(payload, payload_len, opts, &body, err);
+        rc = build_payload(payload, payload_len, opts, &json, err);
+    body_len = json.len;
     if (rc == JWTD_OK)
-        rc = build_header(alg, key, opts, &header, err);
+        rc = build_header(alg, key, opts, &json, err);
     if (rc != JWTD_OK)
         goto out;
+    body = (const unsigned char *)json.data;
+    header = body + body_len;
+    header_len = json.len - body_len;
 
     /* header.payload, then the signature over exactly those bytes; the
      * room for all of it is reserved at once. */
-    if (jwtd__jbuf_reserve(&tok, jwtd__b64url_encoded_len(header.len) +
-                                     jwtd__b64url_encoded_len(body.len) +
+    if (jwtd__jbuf_reserve(&tok, jwtd__b64url_encoded_len(header_len) +
+                                     jwtd__b64url_encoded_len(body_len) +
                                      jwtd__b64url_encoded_len(
                                          JWTD__MAX_SIG) + 3) == NULL) {
         rc = jwtd__fail(err, JWTD_ERR_NOMEM, NULL);
         goto out;
     }
-    n = jwtd__b64url_encoded_len(header.len);
+    n = jwtd__b64url_encoded_len(header_len);
     p = jwtd__jbuf_reserve(&tok, n);
     if (p != NULL) {
-        jwtd__b64url_encode((unsigned char *)header.data, header.len, p);
+        jwtd__b64url_encode(header, header_len, p);
         tok.len += n;
     }
     jwtd__jbuf_putc(&tok, '.');
-    n = jwtd__b64url_encoded_len(body.len);
+    n = jwtd__b64url_encoded_len(body_len);
     p = jwtd__jbuf_reserve(&tok, n);
     if (p != NULL) {
-        jwtd__b64url_encode((unsigned char *)body.data, body.len, p);
+        jwtd__b64url_encode(body, body_len, p);
         tok.len += n;
     }
     if (tok.failed) {
@@ -525,8 +531,7 @@ jwtd_err jwtd_sign(const char *payload, size_t payload_len,
 out:
     /* Only sig_len bytes were ever written (and they are in the token). */
     OPENSSL_cleanse(sig, sig_len);
-    jwtd__jbuf_free(&header, false);
-    jwtd__jbuf_free(&body, false);
+    jwtd__jbuf_free(&json, false);
     jwtd__jbuf_free(&tok, false);
     return rc;
 }
