@@ -6,7 +6,8 @@
 # newman against a real `jwtd serve` on a free loopback port: login, a
 # protected call, a missing, tampered and expired token (the expired one
 # signed by Node jsonwebtoken with the server's key, exp an hour ago),
-# and a wrong password.  Fails when any assertion of the collection does.
+# a refresh, its repeat inside the grace window, a logout and the
+# revoked access and refresh tokens after it, and a wrong password.  Fails when any assertion of the collection does.
 DIR=$(cd "$(dirname "$0")" && pwd)
 . "$DIR/server_lib.sh"
 
@@ -25,8 +26,8 @@ EXPIRED=$(node_sign "{\"sub\":\"1\",\"name\":\"alice\",\"iat\":$((now - 7200)),\
     --env-var "expiredToken=$EXPIRED" >"$TMP/newman.out" 2>&1
 rc=$?
 tail -25 "$TMP/newman.out"
-# 7 requests, 9 assertions: all must have run and passed.
+# 12 requests, 14 assertions: all must have run and passed.
 check "newman exit" "$rc" 0
 check_match "assertions run" "$(grep -E '│ +assertions' "$TMP/newman.out")" \
-    '│ +assertions +│ +9 +│ +0 +│'
+    '│ +assertions +│ +14 +│ +0 +│'
 summary
