@@ -1,36 +1,34 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 the jwtd authors
  *
- * Session families on PostgreSQL (session_store_pg.h), the same tables
- * and semantics as store_sqlite_sessions.c so that several instances
- * share logins, refreshes and logouts.  One connection per handle,
- * guarded by a mutex; hashes and sealed boxes travel as hex text
- * parameters (decode/encode), never inside the SQL.  The tables are
- * created under a transaction-scoped advisory lock, so instances that
- * start together create them once.  A rotation's compare-and-swap is
- * the UPDATE's WHERE generation = $2, as on SQLite.  A connection that
- * broke is reset at most once a second; until then calls answer
- * JWTD__STORE_UNAVAILABLE, and writes are never retried (one may have
- * committed before the break).
+ * The PostgreSQL implementation of session_store.h: the same two tables
+ * as store_sqlite_sessions.c, with hashes and the sealed successor kept
+ * as lower-case hex text (so every value travels as a text parameter of
+ * PQexecParams, never inside the SQL).  One connection per handle under
+ * one mutex, like store_pg.c; a broken connection is reset once per
+ * call, and a write is never retried, because it may have committed
+ * before the break.  COMMIT returns after the WAL is flushed
+ * (synchronous_commit is on unless the operator turned it off), so an
+ * acknowledged rotation or revocation survives a crash.  A rotation's
+ * UPDATE ... WHERE generation = $2 makes the second of two racing
+ * refreshes wait for the first and then match no row.  Revocations made
+ * by another instance are not pushed to this one's denylist
+ * (docs/KNOWN_LIMITATIONS.md).
  */
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libpq-fe.h>
 
-#include "server/session_store_pg.h"
-#include "server/sync.h"
+#include "server/session_store_backend.h"
 
-#define SCHEMA_LOCK "1786312293"
 #define UNIQUE_VIOLATION "23505"
+#define HEX_MAX (2 * JWTD__BOX_MAX + 1)
 
 static const char schema_sql[] =
-    "BEGIN;"
-    "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ");"
     "CREATE TABLE IF NOT EXISTS session_families ("
     " sid TEXT PRIMARY KEY,"
     " user_id BIGINT NOT NULL,"
@@ -39,33 +37,26 @@ static const char schema_sql[] =
     " generation BIGINT NOT NULL,"
     " rotated_at BIGINT NOT NULL,"
     " revoked_at BIGINT NOT NULL DEFAULT 0,"
-    " box BYTEA,"
-    " csrf_hash BYTEA NOT NULL);"
+    " box TEXT,"
+    " csrf_hash TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS session_families_user"
     " ON session_families (user_id);"
     "CREATE INDEX IF NOT EXISTS session_families_revoked"
     " ON session_families (revoked_at);"
     "CREATE TABLE IF NOT EXISTS session_tokens ("
-    " hash BYTEA PRIMARY KEY,"
+    " hash TEXT PRIMARY KEY,"
     " sid TEXT NOT NULL,"
     " generation BIGINT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS session_tokens_sid"
-    " ON session_tokens (sid);"
-    "COMMIT;";
+    "CREATE INDEX IF NOT EXISTS session_tokens_sid ON session_tokens (sid);";
 
 #define FAMILY_COLS "f.sid, f.user_id, f.created_at, f.expires_at," \
-                    " f.generation, f.rotated_at, f.revoked_at," \
-                    " encode(f.box, 'hex'), encode(f.csrf_hash, 'hex')"
+                    " f.generation, f.rotated_at, f.revoked_at, f.box," \
+                    " f.csrf_hash"
 
-/* The NOTIFY of a revocation, inside its transaction. */
-#define NOTIFY_REVOKE(sid_param, at_param) \
-    "SELECT pg_notify('" JWTD__SYNC_CHANNEL "', 'revoke ' || " sid_param \
-    " || ' ' || " at_param ")"
-
-struct jwtd__sstore_pg {
+struct pg_sstore {
+    struct jwtd__sstore base;   /* first: the ops table */
     PGconn *conn;
     pthread_mutex_t mu;
-    time_t last_reset;
 };
 
 struct num {
@@ -78,21 +69,19 @@ static const char *num(struct num *n, int64_t v)
     return n->s;
 }
 
-/* Hex text of n bytes (out holds 2n + 1). */
-static const char *hex(const unsigned char *p, size_t n, char *out)
+static void to_hex(const unsigned char *in, size_t n, char *out)
 {
-    static const char digits[] = "0123456789abcdef";
+    static const char hex[] = "0123456789abcdef";
     size_t i;
 
     for (i = 0; i < n; i++) {
-        out[2 * i] = digits[p[i] >> 4];
-        out[2 * i + 1] = digits[p[i] & 15];
+        out[2 * i] = hex[in[i] >> 4];
+        out[2 * i + 1] = hex[in[i] & 15];
     }
     out[2 * n] = '\0';
-    return out;
 }
 
-static int unhex1(char c)
+static int nibble(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -101,160 +90,29 @@ static int unhex1(char c)
     return -1;
 }
 
-/* Decodes hex text of exactly 2 * max bytes or fewer; the byte count,
- * or -1. */
-static long unhex(const char *s, unsigned char *out, size_t max)
+/* Decodes hex text of at most max bytes; false on anything else. */
+static bool from_hex(const char *s, unsigned char *out, size_t max,
+                     size_t *n)
 {
     size_t len = strlen(s), i;
 
     if (len % 2 != 0 || len / 2 > max)
-        return -1;
+        return false;
     for (i = 0; i < len / 2; i++) {
-        int hi = unhex1(s[2 * i]), lo = unhex1(s[2 * i + 1]);
+        int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
 
         if (hi < 0 || lo < 0)
-            return -1;
+            return false;
         out[i] = (unsigned char)(hi << 4 | lo);
     }
-    return (long)(len / 2);
+    *n = len / 2;
+    return true;
 }
 
-static void no_notices(void *arg, const char *message)
+static void pg_close(jwtd__sstore *base)
 {
-    (void)arg;
-    (void)message;
-}
+    struct pg_sstore *st = (struct pg_sstore *)base;
 
-static jwtd__store_rc ensure(jwtd__sstore_pg *st)
-{
-    time_t now;
-
-    if (PQstatus(st->conn) == CONNECTION_OK)
-        return JWTD__STORE_OK;
-    now = time(NULL);
-    if (now >= st->last_reset && now - st->last_reset < 1)
-        return JWTD__STORE_UNAVAILABLE;
-    st->last_reset = now;
-    PQreset(st->conn);
-    return PQstatus(st->conn) == CONNECTION_OK ? JWTD__STORE_OK
-                                               : JWTD__STORE_UNAVAILABLE;
-}
-
-/* One statement with text parameters; the lock is held.  *res, when
- * not NULL, gets the result on success (the caller clears it). */
-static jwtd__store_rc run(jwtd__sstore_pg *st, const char *sql, int n,
-                          const char *const *vals, PGresult **res)
-{
-    PGresult *r = PQexecParams(st->conn, sql, n, NULL, vals, NULL, NULL, 0);
-    ExecStatusType s = PQresultStatus(r);
-    const char *state;
-
-    if (res != NULL)
-        *res = NULL;
-    if (r != NULL && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)) {
-        if (res != NULL)
-            *res = r;
-        else
-            PQclear(r);
-        return JWTD__STORE_OK;
-    }
-    state = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    PQclear(r);
-    if (state != NULL && strcmp(state, UNIQUE_VIOLATION) == 0)
-        return JWTD__STORE_EXISTS;
-    return PQstatus(st->conn) == CONNECTION_BAD ? JWTD__STORE_UNAVAILABLE
-                                                : JWTD__STORE_ERROR;
-}
-
-static jwtd__store_rc begin(jwtd__sstore_pg *st)
-{
-    jwtd__store_rc rc;
-
-    pthread_mutex_lock(&st->mu);
-    rc = ensure(st);
-    if (rc == JWTD__STORE_OK)
-        rc = run(st, "BEGIN", 0, NULL, NULL);
-    return rc;
-}
-
-/* COMMIT when rc is OK, else ROLLBACK; unlocks. */
-static jwtd__store_rc finish(jwtd__sstore_pg *st, jwtd__store_rc rc,
-                             bool in_tx)
-{
-    if (in_tx && rc == JWTD__STORE_OK)
-        rc = run(st, "COMMIT", 0, NULL, NULL);
-    else if (in_tx)
-        (void)run(st, "ROLLBACK", 0, NULL, NULL);
-    pthread_mutex_unlock(&st->mu);
-    return rc;
-}
-
-static int64_t col_int64(const PGresult *r, int row, int col)
-{
-    return (int64_t)strtoll(PQgetvalue(r, row, col), NULL, 10);
-}
-
-static void read_family(const PGresult *r, int row, struct jwtd__family *f)
-{
-    long n;
-
-    memset(f, 0, sizeof(*f));
-    snprintf(f->sid, sizeof(f->sid), "%s", PQgetvalue(r, row, 0));
-    f->user_id = col_int64(r, row, 1);
-    f->created_at = col_int64(r, row, 2);
-    f->expires_at = col_int64(r, row, 3);
-    f->generation = col_int64(r, row, 4);
-    f->rotated_at = col_int64(r, row, 5);
-    f->revoked_at = col_int64(r, row, 6);
-    n = unhex(PQgetvalue(r, row, 7), f->box, JWTD__BOX_MAX);
-    f->box_len = n > 0 ? (size_t)n : 0;
-    if (unhex(PQgetvalue(r, row, 8), f->csrf_hash, JWTD__HASH_LEN) !=
-        JWTD__HASH_LEN)
-        memset(f->csrf_hash, 0, JWTD__HASH_LEN);
-}
-
-jwtd__store_rc jwtd__sstore_pg_open(const char *url, jwtd__sstore_pg **out,
-                                    char *errbuf, size_t errlen)
-{
-    static const char *const keys[] = {
-        "connect_timeout", "keepalives_idle", "keepalives_interval",
-        "keepalives_count", "tcp_user_timeout", "options",
-        "application_name", "dbname", NULL};
-    const char *vals[] = {"5", "10", "5", "2", "15000",
-                          "-c statement_timeout=15000", "jwtd-sessions",
-                          url, NULL};
-    jwtd__sstore_pg *st = calloc(1, sizeof(*st));
-    PGresult *r;
-    bool ok;
-
-    *out = NULL;
-    if (st == NULL || pthread_mutex_init(&st->mu, NULL) != 0) {
-        free(st);
-        snprintf(errbuf, errlen, "sessions: out of memory");
-        return JWTD__STORE_ERROR;
-    }
-    st->conn = PQconnectdbParams(keys, vals, 1);
-    if (st->conn == NULL || PQstatus(st->conn) != CONNECTION_OK) {
-        snprintf(errbuf, errlen, "sessions: cannot connect to PostgreSQL");
-        jwtd__sstore_pg_close(st);
-        return JWTD__STORE_UNAVAILABLE;
-    }
-    PQsetNoticeProcessor(st->conn, no_notices, NULL);
-    st->last_reset = time(NULL);
-    r = PQexec(st->conn, schema_sql);
-    ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    PQclear(r);
-    if (!ok) {
-        snprintf(errbuf, errlen, "sessions: cannot create the tables");
-        jwtd__sstore_pg_close(st);
-        return JWTD__STORE_ERROR;
-    }
-    *out = st;
-    return JWTD__STORE_OK;
-}
-
-void jwtd__sstore_pg_close(jwtd__sstore_pg *st)
-{
     if (st == NULL)
         return;
     PQfinish(st->conn);
@@ -262,218 +120,377 @@ void jwtd__sstore_pg_close(jwtd__sstore_pg *st)
     free(st);
 }
 
-jwtd__store_rc jwtd__sstore_pg_create(jwtd__sstore_pg *st,
-                                      const struct jwtd__family *f,
-                                      const unsigned char *hash)
+static void quiet(void *arg, const char *message)
 {
-    char h[2 * JWTD__HASH_LEN + 1], c[2 * JWTD__HASH_LEN + 1];
-    struct num uid, ca, ex;
-    const char *fam[5] = {f->sid, num(&uid, f->user_id),
-                          num(&ca, f->created_at), num(&ex, f->expires_at),
-                          hex(f->csrf_hash, JWTD__HASH_LEN, c)};
-    const char *tok[2] = {hex(hash, JWTD__HASH_LEN, h), f->sid};
-    jwtd__store_rc rc = begin(st);
-    bool tx = rc == JWTD__STORE_OK;
-
-    if (rc == JWTD__STORE_OK)
-        rc = run(st, "INSERT INTO session_families (sid, user_id,"
-                     " created_at, expires_at, generation, rotated_at,"
-                     " csrf_hash) VALUES ($1, $2, $3, $4, 0, $3,"
-                     " decode($5, 'hex'))", 5, fam, NULL);
-    if (rc == JWTD__STORE_OK)
-        rc = run(st, "INSERT INTO session_tokens (hash, sid, generation)"
-                     " VALUES (decode($1, 'hex'), $2, 0)", 2, tok, NULL);
-    return finish(st, rc, tx);
+    (void)arg;
+    (void)message;
 }
 
-static jwtd__store_rc find_one(jwtd__sstore_pg *st, const char *sql,
-                               const char *arg, struct jwtd__family *f,
-                               int64_t *gen)
+static jwtd__store_rc pg_open(const char *target, jwtd__sstore **out,
+                              char *errbuf, size_t errlen)
 {
-    const char *vals[1] = {arg};
+    static const char *const keys[] = {"connect_timeout", "options",
+                                       "application_name", "dbname", NULL};
+    const char *vals[] = {"5", "-c statement_timeout=15000",
+                          "jwtd-sessions", target, NULL};
+    struct pg_sstore *st = calloc(1, sizeof(*st));
     PGresult *r = NULL;
-    jwtd__store_rc rc;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
 
-    pthread_mutex_lock(&st->mu);
-    rc = ensure(st);
-    if (rc == JWTD__STORE_OK)
-        rc = run(st, sql, 1, vals, &r);
-    pthread_mutex_unlock(&st->mu);
-    if (rc == JWTD__STORE_OK && PQntuples(r) != 1)
-        rc = JWTD__STORE_NOT_FOUND;
-    if (rc == JWTD__STORE_OK) {
-        read_family(r, 0, f);
-        if (gen != NULL)
-            *gen = col_int64(r, 0, 9);
+    *out = NULL;
+    if (st == NULL || pthread_mutex_init(&st->mu, NULL) != 0) {
+        free(st);
+        snprintf(errbuf, errlen, "sessions: out of memory");
+        return rc;
     }
+    st->base.ops = &jwtd__sstore_pg_ops;
+    st->conn = PQconnectdbParams(keys, vals, 1);
+    if (st->conn == NULL || PQstatus(st->conn) != CONNECTION_OK) {
+        /* libpq's message names host and port, never the password. */
+        snprintf(errbuf, errlen, "sessions: cannot connect to PostgreSQL");
+        rc = JWTD__STORE_UNAVAILABLE;
+        goto out;
+    }
+    PQsetNoticeProcessor(st->conn, quiet, NULL);
+    /* Two instances starting together may both run this; IF NOT EXISTS
+     * keeps it harmless, the advisory lock keeps it from racing. */
+    r = PQexec(st->conn, "BEGIN; SELECT pg_advisory_xact_lock(1786312293);");
+    PQclear(r);
+    r = PQexec(st->conn, schema_sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        snprintf(errbuf, errlen, "sessions: cannot create the tables");
+        PQclear(PQexec(st->conn, "ROLLBACK"));
+        goto out;
+    }
+    PQclear(r);
+    r = PQexec(st->conn, "COMMIT");
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        snprintf(errbuf, errlen, "sessions: cannot create the tables");
+        goto out;
+    }
+    rc = JWTD__STORE_OK;
+out:
+    PQclear(r);
+    if (rc == JWTD__STORE_OK)
+        *out = &st->base;
+    else
+        pg_close(&st->base);
+    return rc;
+}
+
+/* Locks and makes sure the connection works (one reset when broken). */
+static bool enter(struct pg_sstore *st)
+{
+    pthread_mutex_lock(&st->mu);
+    if (PQstatus(st->conn) == CONNECTION_OK)
+        return true;
+    PQreset(st->conn);
+    return PQstatus(st->conn) == CONNECTION_OK;
+}
+
+static jwtd__store_rc broken(struct pg_sstore *st)
+{
+    return PQstatus(st->conn) == CONNECTION_BAD ? JWTD__STORE_UNAVAILABLE
+                                                : JWTD__STORE_ERROR;
+}
+
+/* One statement with text parameters; *res (caller clears) on OK. */
+static jwtd__store_rc exec(struct pg_sstore *st, const char *sql, int n,
+                           const char *const *vals, PGresult **res)
+{
+    PGresult *r = PQexecParams(st->conn, sql, n, NULL, vals, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus(r);
+    const char *state;
+
+    *res = NULL;
+    if (r != NULL && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)) {
+        *res = r;
+        return JWTD__STORE_OK;
+    }
+    state = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    PQclear(r);
+    if (state != NULL && strcmp(state, UNIQUE_VIOLATION) == 0)
+        return JWTD__STORE_EXISTS;
+    return broken(st);
+}
+
+static jwtd__store_rc exec_done(struct pg_sstore *st, const char *sql, int n,
+                                const char *const *vals)
+{
+    PGresult *r;
+    jwtd__store_rc rc = exec(st, sql, n, vals, &r);
+
     PQclear(r);
     return rc;
 }
 
-jwtd__store_rc jwtd__sstore_pg_find(jwtd__sstore_pg *st,
-                                    const unsigned char *hash,
-                                    struct jwtd__family *f,
-                                    int64_t *token_gen)
+static jwtd__store_rc finish_tx(struct pg_sstore *st, jwtd__store_rc rc)
+{
+    if (rc == JWTD__STORE_OK)
+        rc = exec_done(st, "COMMIT", 0, NULL);
+    if (rc != JWTD__STORE_OK)
+        PQclear(PQexec(st->conn, "ROLLBACK"));
+    return rc;
+}
+
+static int64_t col64(const PGresult *r, int row, int col)
+{
+    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static bool read_family(const PGresult *r, struct jwtd__family *f)
+{
+    size_t n = 0;
+
+    memset(f, 0, sizeof(*f));
+    snprintf(f->sid, sizeof(f->sid), "%s", PQgetvalue(r, 0, 0));
+    f->user_id = col64(r, 0, 1);
+    f->created_at = col64(r, 0, 2);
+    f->expires_at = col64(r, 0, 3);
+    f->generation = col64(r, 0, 4);
+    f->rotated_at = col64(r, 0, 5);
+    f->revoked_at = col64(r, 0, 6);
+    if (!PQgetisnull(r, 0, 7) &&
+        !from_hex(PQgetvalue(r, 0, 7), f->box, JWTD__BOX_MAX, &f->box_len))
+        return false;
+    return from_hex(PQgetvalue(r, 0, 8), f->csrf_hash, JWTD__HASH_LEN, &n) &&
+           n == JWTD__HASH_LEN;
+}
+
+static jwtd__store_rc pg_create(jwtd__sstore *base,
+                                const struct jwtd__family *f,
+                                const unsigned char hash[JWTD__HASH_LEN])
+{
+    struct pg_sstore *st = (struct pg_sstore *)base;
+    char h[2 * JWTD__HASH_LEN + 1], csrf[2 * JWTD__HASH_LEN + 1];
+    struct num a, b, c;
+    const char *v1[6], *v2[2];
+    jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
+
+    to_hex(hash, JWTD__HASH_LEN, h);
+    to_hex(f->csrf_hash, JWTD__HASH_LEN, csrf);
+    v1[0] = f->sid;
+    v1[1] = num(&a, f->user_id);
+    v1[2] = num(&b, f->created_at);
+    v1[3] = num(&c, f->expires_at);
+    v1[4] = csrf;
+    v2[0] = h;
+    v2[1] = f->sid;
+    if (enter(st)) {
+        rc = exec_done(st, "BEGIN", 0, NULL);
+        if (rc == JWTD__STORE_OK)
+            rc = exec_done(st, "INSERT INTO session_families (sid, user_id,"
+                               " created_at, expires_at, generation,"
+                               " rotated_at, csrf_hash) VALUES ($1, $2,"
+                               " $3, $4, 0, $3, $5)", 5, v1);
+        if (rc == JWTD__STORE_OK)
+            rc = exec_done(st, "INSERT INTO session_tokens (hash, sid,"
+                               " generation) VALUES ($1, $2, 0)", 2, v2);
+        rc = finish_tx(st, rc);
+    }
+    pthread_mutex_unlock(&st->mu);
+    return rc;
+}
+
+static jwtd__store_rc query_family(struct pg_sstore *st, const char *sql,
+                                   const char *key, struct jwtd__family *f,
+                                   int64_t *gen)
+{
+    const char *v[1] = {key};
+    PGresult *r = NULL;
+    jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
+
+    if (enter(st))
+        rc = exec(st, sql, 1, v, &r);
+    if (rc == JWTD__STORE_OK && PQntuples(r) == 0)
+        rc = JWTD__STORE_NOT_FOUND;
+    else if (rc == JWTD__STORE_OK && !read_family(r, f))
+        rc = JWTD__STORE_ERROR;
+    else if (rc == JWTD__STORE_OK && gen != NULL)
+        *gen = col64(r, 0, 9);
+    PQclear(r);
+    pthread_mutex_unlock(&st->mu);
+    return rc;
+}
+
+static jwtd__store_rc pg_find(jwtd__sstore *base,
+                              const unsigned char hash[JWTD__HASH_LEN],
+                              struct jwtd__family *f, int64_t *token_gen)
 {
     char h[2 * JWTD__HASH_LEN + 1];
 
-    return find_one(st, "SELECT " FAMILY_COLS ", t.generation"
+    to_hex(hash, JWTD__HASH_LEN, h);
+    return query_family((struct pg_sstore *)base,
+                        "SELECT " FAMILY_COLS ", t.generation"
                         " FROM session_tokens t JOIN session_families f"
-                        " ON f.sid = t.sid WHERE t.hash = decode($1, 'hex')",
-                    hex(hash, JWTD__HASH_LEN, h), f, token_gen);
+                        " ON f.sid = t.sid WHERE t.hash = $1",
+                        h, f, token_gen);
 }
 
-jwtd__store_rc jwtd__sstore_pg_get(jwtd__sstore_pg *st, const char *sid,
-                                   struct jwtd__family *f)
+static jwtd__store_rc pg_get(jwtd__sstore *base, const char *sid,
+                             struct jwtd__family *f)
 {
-    return find_one(st, "SELECT " FAMILY_COLS ", f.generation"
+    return query_family((struct pg_sstore *)base,
+                        "SELECT " FAMILY_COLS ", f.generation"
                         " FROM session_families f WHERE f.sid = $1",
-                    sid, f, NULL);
+                        sid, f, NULL);
 }
 
-jwtd__store_rc jwtd__sstore_pg_rotate(jwtd__sstore_pg *st, const char *sid,
-                                      int64_t from_gen,
-                                      const unsigned char *hash,
-                                      const unsigned char *box,
-                                      size_t box_len, int64_t now,
-                                      int64_t expires_at)
+static jwtd__store_rc pg_rotate(jwtd__sstore *base, const char *sid,
+                                int64_t from_gen,
+                                const unsigned char hash[JWTD__HASH_LEN],
+                                const unsigned char *box, size_t box_len,
+                                int64_t now, int64_t expires_at)
 {
-    char h[2 * JWTD__HASH_LEN + 1], b[2 * JWTD__BOX_MAX + 1];
+    struct pg_sstore *st = (struct pg_sstore *)base;
+    char h[2 * JWTD__HASH_LEN + 1], bx[HEX_MAX];
     struct num g, t, e;
-    const char *upd[5], *ins[3];
+    const char *v1[5], *v2[3];
     PGresult *r = NULL;
-    jwtd__store_rc rc;
-    bool tx;
+    jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
 
     if (box_len > JWTD__BOX_MAX)
         return JWTD__STORE_ERROR;
-    upd[0] = sid;
-    upd[1] = num(&g, from_gen);
-    upd[2] = num(&t, now);
-    upd[3] = num(&e, expires_at);
-    upd[4] = hex(box, box_len, b);
-    ins[0] = hex(hash, JWTD__HASH_LEN, h);
-    ins[1] = sid;
-    ins[2] = upd[1];
-    rc = begin(st);
-    tx = rc == JWTD__STORE_OK;
-    /* The generation in the WHERE clause is the compare-and-swap. */
-    if (rc == JWTD__STORE_OK)
-        rc = run(st, "UPDATE session_families SET generation = $2 + 1,"
-                     " rotated_at = $3, expires_at = $4,"
-                     " box = decode($5, 'hex') WHERE sid = $1 AND"
-                     " generation = $2 AND revoked_at = 0", 5, upd, &r);
-    if (rc == JWTD__STORE_OK && strcmp(PQcmdTuples(r), "1") != 0)
-        rc = JWTD__STORE_NOT_FOUND;
-    PQclear(r);
-    if (rc == JWTD__STORE_OK)
-        rc = run(st, "INSERT INTO session_tokens (hash, sid, generation)"
-                     " VALUES (decode($1, 'hex'), $2, $3::bigint + 1)", 3,
-                 ins, NULL);
-    return finish(st, rc, tx);
+    to_hex(hash, JWTD__HASH_LEN, h);
+    to_hex(box, box_len, bx);
+    v1[0] = sid;
+    v1[1] = num(&g, from_gen);
+    v1[2] = num(&t, now);
+    v1[3] = num(&e, expires_at);
+    v1[4] = bx;
+    v2[0] = h;
+    v2[1] = sid;
+    v2[2] = v1[1];
+    if (enter(st)) {
+        rc = exec_done(st, "BEGIN", 0, NULL);
+        if (rc == JWTD__STORE_OK)
+            rc = exec(st, "UPDATE session_families SET generation = $2 + 1,"
+                          " rotated_at = $3, expires_at = $4, box = $5"
+                          " WHERE sid = $1 AND generation = $2"
+                          " AND revoked_at = 0", 5, v1, &r);
+        if (rc == JWTD__STORE_OK && strcmp(PQcmdTuples(r), "1") != 0)
+            rc = JWTD__STORE_NOT_FOUND;
+        PQclear(r);
+        if (rc == JWTD__STORE_OK)
+            rc = exec_done(st, "INSERT INTO session_tokens (hash, sid,"
+                               " generation) VALUES ($1, $2, $3 + 1)", 3,
+                           v2);
+        rc = finish_tx(st, rc);
+    }
+    pthread_mutex_unlock(&st->mu);
+    return rc;
 }
 
-jwtd__store_rc jwtd__sstore_pg_revoke(jwtd__sstore_pg *st, const char *sid,
-                                      int64_t now, bool *changed)
+static jwtd__store_rc pg_revoke(jwtd__sstore *base, const char *sid,
+                                int64_t now, bool *changed)
 {
+    struct pg_sstore *st = (struct pg_sstore *)base;
     struct num t;
-    const char *vals[2] = {sid, num(&t, now)};
+    const char *v[2] = {sid, num(&t, now)};
     PGresult *r = NULL;
-    jwtd__store_rc rc = begin(st);
-    bool tx = rc == JWTD__STORE_OK;
+    jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
 
     *changed = false;
+    if (enter(st))
+        rc = exec(st, "UPDATE session_families SET revoked_at = $2,"
+                      " box = NULL WHERE sid = $1 AND revoked_at = 0",
+                  2, v, &r);
     if (rc == JWTD__STORE_OK)
-        rc = run(st, "UPDATE session_families SET revoked_at = $2,"
-                     " box = NULL WHERE sid = $1 AND revoked_at = 0", 2,
-                 vals, &r);
-    if (rc == JWTD__STORE_OK && strcmp(PQcmdTuples(r), "1") == 0) {
-        *changed = true;
-        rc = run(st, NOTIFY_REVOKE("$1", "$2"), 2, vals, NULL);
-    } else if (rc == JWTD__STORE_OK) {
-        PQclear(r);
-        r = NULL;
-        rc = run(st, "SELECT 1 FROM session_families WHERE sid = $1", 1,
-                 vals, &r);
-        if (rc == JWTD__STORE_OK && PQntuples(r) != 1)
-            rc = JWTD__STORE_NOT_FOUND;
-    }
+        *changed = strcmp(PQcmdTuples(r), "1") == 0;
     PQclear(r);
-    /* NOT_FOUND changed nothing: roll back quietly, answer NOT_FOUND. */
-    if (rc == JWTD__STORE_NOT_FOUND) {
-        (void)finish(st, JWTD__STORE_ERROR, tx);
-        return JWTD__STORE_NOT_FOUND;
+    r = NULL;
+    if (rc == JWTD__STORE_OK && !*changed) {
+        rc = exec(st, "SELECT 1 FROM session_families WHERE sid = $1", 1, v,
+                  &r);
+        if (rc == JWTD__STORE_OK && PQntuples(r) == 0)
+            rc = JWTD__STORE_NOT_FOUND;
+        PQclear(r);
     }
-    return finish(st, rc, tx);
+    pthread_mutex_unlock(&st->mu);
+    return rc;
 }
 
-jwtd__store_rc jwtd__sstore_pg_revoke_user(jwtd__sstore_pg *st,
-                                           int64_t user_id, int64_t now,
-                                           void (*fn)(const char *sid,
-                                                      void *arg),
-                                           void *arg)
+static jwtd__store_rc pg_revoke_user(jwtd__sstore *base, int64_t user_id,
+                                     int64_t now,
+                                     void (*fn)(const char *sid, void *arg),
+                                     void *arg)
 {
+    struct pg_sstore *st = (struct pg_sstore *)base;
     struct num u, t;
-    const char *vals[2] = {num(&u, user_id), num(&t, now)};
+    const char *v[2] = {num(&u, user_id), num(&t, now)};
     PGresult *r = NULL;
-    jwtd__store_rc rc = begin(st);
-    bool tx = rc == JWTD__STORE_OK;
-    int i, n;
+    jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
+    int i;
 
-    /* One statement revokes and NOTIFYs each sid it revoked. */
-    if (rc == JWTD__STORE_OK)
-        rc = run(st, "WITH v AS (UPDATE session_families SET"
-                     " revoked_at = $2, box = NULL WHERE user_id = $1 AND"
-                     " revoked_at = 0 RETURNING sid) SELECT v.sid,"
-                     " pg_notify('" JWTD__SYNC_CHANNEL "', 'revoke ' ||"
-                     " v.sid || ' ' || $2) FROM v", 2, vals, &r);
-    rc = finish(st, rc, tx);
-    n = rc == JWTD__STORE_OK ? PQntuples(r) : 0;
-    for (i = 0; fn != NULL && i < n; i++)
+    /* One statement: the rows it revoked come back with it. */
+    if (enter(st))
+        rc = exec(st, "UPDATE session_families SET revoked_at = $2,"
+                      " box = NULL WHERE user_id = $1 AND revoked_at = 0"
+                      " RETURNING sid", 2, v, &r);
+    pthread_mutex_unlock(&st->mu);
+    for (i = 0; rc == JWTD__STORE_OK && fn != NULL && i < PQntuples(r); i++)
         fn(PQgetvalue(r, i, 0), arg);
     PQclear(r);
     return rc;
 }
 
-jwtd__store_rc jwtd__sstore_pg_revoked_since(
-    jwtd__sstore_pg *st, int64_t since,
-    void (*fn)(const char *sid, int64_t revoked_at, void *arg), void *arg)
+static jwtd__store_rc pg_revoked_since(jwtd__sstore *base, int64_t since,
+                                       void (*fn)(const char *sid,
+                                                  int64_t revoked_at,
+                                                  void *arg),
+                                       void *arg)
 {
+    struct pg_sstore *st = (struct pg_sstore *)base;
     struct num s;
-    const char *vals[1] = {num(&s, since)};
+    const char *v[1] = {num(&s, since)};
     PGresult *r = NULL;
-    jwtd__store_rc rc;
-    int i, n;
+    jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
+    int i;
 
-    pthread_mutex_lock(&st->mu);
-    rc = ensure(st);
-    if (rc == JWTD__STORE_OK)
-        rc = run(st, "SELECT sid, revoked_at FROM session_families"
-                     " WHERE revoked_at > 0 AND revoked_at >= $1", 1, vals,
-                 &r);
+    if (enter(st))
+        rc = exec(st, "SELECT sid, revoked_at FROM session_families"
+                      " WHERE revoked_at > 0 AND revoked_at >= $1", 1, v,
+                  &r);
     pthread_mutex_unlock(&st->mu);
-    n = rc == JWTD__STORE_OK ? PQntuples(r) : 0;
-    for (i = 0; i < n; i++)
-        fn(PQgetvalue(r, i, 0), col_int64(r, i, 1), arg);
+    for (i = 0; rc == JWTD__STORE_OK && i < PQntuples(r); i++)
+        fn(PQgetvalue(r, i, 0), col64(r, i, 1), arg);
     PQclear(r);
     return rc;
 }
 
-jwtd__store_rc jwtd__sstore_pg_prune(jwtd__sstore_pg *st, int64_t before)
+static jwtd__store_rc pg_prune(jwtd__sstore *base, int64_t before)
 {
+    struct pg_sstore *st = (struct pg_sstore *)base;
     struct num b;
-    const char *vals[1] = {num(&b, before)};
-    jwtd__store_rc rc = begin(st);
-    bool tx = rc == JWTD__STORE_OK;
+    const char *v[1] = {num(&b, before)};
+    jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
 
-    if (rc == JWTD__STORE_OK)
-        rc = run(st, "DELETE FROM session_tokens WHERE sid IN (SELECT sid"
-                     " FROM session_families WHERE expires_at < $1 OR"
-                     " (revoked_at > 0 AND revoked_at < $1))", 1, vals,
-                 NULL);
-    if (rc == JWTD__STORE_OK)
-        rc = run(st, "DELETE FROM session_families WHERE expires_at < $1"
-                     " OR (revoked_at > 0 AND revoked_at < $1)", 1, vals,
-                 NULL);
-    return finish(st, rc, tx);
+    if (enter(st)) {
+        rc = exec_done(st, "BEGIN", 0, NULL);
+        if (rc == JWTD__STORE_OK)
+            rc = exec_done(st, "DELETE FROM session_tokens WHERE sid IN"
+                               " (SELECT sid FROM session_families WHERE"
+                               " expires_at < $1 OR (revoked_at > 0 AND"
+                               " revoked_at < $1))", 1, v);
+        if (rc == JWTD__STORE_OK)
+            rc = exec_done(st, "DELETE FROM session_families WHERE"
+                               " expires_at < $1 OR (revoked_at > 0 AND"
+                               " revoked_at < $1)", 1, v);
+        rc = finish_tx(st, rc);
+    }
+    pthread_mutex_unlock(&st->mu);
+    return rc;
 }
+
+const struct jwtd__sstore_ops jwtd__sstore_pg_ops = {
+    .open = pg_open,
+    .close = pg_close,
+    .create = pg_create,
+    .find = pg_find,
+    .get = pg_get,
+    .rotate = pg_rotate,
+    .revoke = pg_revoke,
+    .revoke_user = pg_revoke_user,
+    .revoked_since = pg_revoked_since,
+    .prune = pg_prune,
+};

@@ -21,7 +21,7 @@
 
 #include <sqlite3.h>
 
-#include "server/session_store.h"
+#include "server/session_store_backend.h"
 
 #define BUSY_TIMEOUT_MS 5000
 
@@ -53,7 +53,8 @@ static const char schema_sql[] =
                     " f.generation, f.rotated_at, f.revoked_at, f.box," \
                     " f.csrf_hash"
 
-struct jwtd__sstore {
+struct sq_sstore {
+    struct jwtd__sstore base;   /* first: the ops table */
     sqlite3 *db;
     pthread_mutex_t mu;
 };
@@ -63,12 +64,6 @@ static void set_err(char *errbuf, size_t errlen, const char *what,
 {
     if (errbuf != NULL && errlen > 0)
         snprintf(errbuf, errlen, "%s: %s", what, detail);
-}
-
-static bool is_pg(const char *target)
-{
-    return strncmp(target, "postgresql://", 13) == 0 ||
-           strncmp(target, "postgres://", 11) == 0;
 }
 
 /* The main store normally creates the file first (mode 0600); when this
@@ -91,21 +86,18 @@ static bool create_private(const char *path)
     return true;
 }
 
-jwtd__store_rc jwtd__sstore_open(const char *target, jwtd__sstore **out,
+static void sq_close(jwtd__sstore *base);
+
+static jwtd__store_rc sq_open(const char *target, jwtd__sstore **out_,
                                  char *errbuf, size_t errlen)
 {
-    jwtd__sstore *st = NULL;
+    struct sq_sstore *st = NULL;
     char *msg = NULL;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
-    *out = NULL;
+    *out_ = NULL;
     if (target == NULL || target[0] == '\0') {
         set_err(errbuf, errlen, "sessions", "no database given");
-        return rc;
-    }
-    if (is_pg(target)) {
-        set_err(errbuf, errlen, "sessions",
-                "refresh tokens are not implemented for PostgreSQL yet");
         return rc;
     }
     if (!create_private(target)) {
@@ -113,6 +105,8 @@ jwtd__store_rc jwtd__sstore_open(const char *target, jwtd__sstore **out,
         return rc;
     }
     st = calloc(1, sizeof(*st));
+    if (st != NULL)
+        st->base.ops = &jwtd__sstore_sqlite_ops;
     if (st == NULL || pthread_mutex_init(&st->mu, NULL) != 0) {
         free(st);
         set_err(errbuf, errlen, "sessions", "out of memory");
@@ -138,15 +132,17 @@ jwtd__store_rc jwtd__sstore_open(const char *target, jwtd__sstore **out,
     }
     rc = JWTD__STORE_OK;
 out:
-    if (rc != JWTD__STORE_OK)
-        jwtd__sstore_close(st);
+    if (rc != JWTD__STORE_OK && st != NULL)
+        sq_close(&st->base);
     else
-        *out = st;
+        *out_ = &st->base;
     return rc;
 }
 
-void jwtd__sstore_close(jwtd__sstore *st)
+static void sq_close(jwtd__sstore *base)
 {
+    struct sq_sstore *st = (struct sq_sstore *)base;
+
     if (st == NULL)
         return;
     if (st->db != NULL)
@@ -155,7 +151,7 @@ void jwtd__sstore_close(jwtd__sstore *st)
     free(st);
 }
 
-static sqlite3_stmt *prep(jwtd__sstore *st, const char *sql)
+static sqlite3_stmt *prep(struct sq_sstore *st, const char *sql)
 {
     sqlite3_stmt *s = NULL;
 
@@ -164,7 +160,7 @@ static sqlite3_stmt *prep(jwtd__sstore *st, const char *sql)
     return s;
 }
 
-static bool exec(jwtd__sstore *st, const char *sql)
+static bool exec(struct sq_sstore *st, const char *sql)
 {
     return sqlite3_exec(st->db, sql, NULL, NULL, NULL) == SQLITE_OK;
 }
@@ -208,10 +204,11 @@ static void read_family(sqlite3_stmt *s, struct jwtd__family *f)
         memcpy(f->csrf_hash, csrf, JWTD__HASH_LEN);
 }
 
-jwtd__store_rc jwtd__sstore_create(jwtd__sstore *st,
+static jwtd__store_rc sq_create(jwtd__sstore *base,
                                    const struct jwtd__family *f,
                                    const unsigned char hash[JWTD__HASH_LEN])
 {
+    struct sq_sstore *st = (struct sq_sstore *)base;
     sqlite3_stmt *a = NULL, *b = NULL;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
@@ -248,7 +245,7 @@ out:
     return rc;
 }
 
-static jwtd__store_rc find_one(jwtd__sstore *st, sqlite3_stmt *s,
+static jwtd__store_rc find_one(struct sq_sstore *st, sqlite3_stmt *s,
                                struct jwtd__family *f, int64_t *gen)
 {
     int r;
@@ -267,10 +264,11 @@ static jwtd__store_rc find_one(jwtd__sstore *st, sqlite3_stmt *s,
     return JWTD__STORE_OK;
 }
 
-jwtd__store_rc jwtd__sstore_find(jwtd__sstore *st,
+static jwtd__store_rc sq_find(jwtd__sstore *base,
                                  const unsigned char hash[JWTD__HASH_LEN],
                                  struct jwtd__family *f, int64_t *token_gen)
 {
+    struct sq_sstore *st = (struct sq_sstore *)base;
     sqlite3_stmt *s;
     jwtd__store_rc rc;
 
@@ -286,9 +284,10 @@ jwtd__store_rc jwtd__sstore_find(jwtd__sstore *st,
     return rc;
 }
 
-jwtd__store_rc jwtd__sstore_get(jwtd__sstore *st, const char *sid,
+static jwtd__store_rc sq_get(jwtd__sstore *base, const char *sid,
                                 struct jwtd__family *f)
 {
+    struct sq_sstore *st = (struct sq_sstore *)base;
     sqlite3_stmt *s;
     jwtd__store_rc rc;
 
@@ -303,12 +302,13 @@ jwtd__store_rc jwtd__sstore_get(jwtd__sstore *st, const char *sid,
     return rc;
 }
 
-jwtd__store_rc jwtd__sstore_rotate(jwtd__sstore *st, const char *sid,
+static jwtd__store_rc sq_rotate(jwtd__sstore *base, const char *sid,
                                    int64_t from_gen,
                                    const unsigned char hash[JWTD__HASH_LEN],
                                    const unsigned char *box, size_t box_len,
                                    int64_t now, int64_t expires_at)
 {
+    struct sq_sstore *st = (struct sq_sstore *)base;
     sqlite3_stmt *a = NULL, *b = NULL;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
@@ -351,9 +351,10 @@ out:
     return rc;
 }
 
-jwtd__store_rc jwtd__sstore_revoke(jwtd__sstore *st, const char *sid,
+static jwtd__store_rc sq_revoke(jwtd__sstore *base, const char *sid,
                                    int64_t now, bool *changed)
 {
+    struct sq_sstore *st = (struct sq_sstore *)base;
     sqlite3_stmt *s = NULL, *q = NULL;
     jwtd__store_rc rc;
 
@@ -406,12 +407,13 @@ static bool sid_list_add(struct sid_list *l, const unsigned char *sid)
     return true;
 }
 
-jwtd__store_rc jwtd__sstore_revoke_user(jwtd__sstore *st, int64_t user_id,
+static jwtd__store_rc sq_revoke_user(jwtd__sstore *base, int64_t user_id,
                                         int64_t now,
                                         void (*fn)(const char *sid,
                                                    void *arg),
                                         void *arg)
 {
+    struct sq_sstore *st = (struct sq_sstore *)base;
     sqlite3_stmt *q = NULL, *u = NULL;
     struct sid_list l = {NULL, 0, 0};
     jwtd__store_rc rc = JWTD__STORE_ERROR;
@@ -452,12 +454,13 @@ out:
     return rc;
 }
 
-jwtd__store_rc jwtd__sstore_revoked_since(jwtd__sstore *st, int64_t since,
+static jwtd__store_rc sq_revoked_since(jwtd__sstore *base, int64_t since,
                                           void (*fn)(const char *sid,
                                                      int64_t revoked_at,
                                                      void *arg),
                                           void *arg)
 {
+    struct sq_sstore *st = (struct sq_sstore *)base;
     sqlite3_stmt *q;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
     int r;
@@ -481,8 +484,9 @@ jwtd__store_rc jwtd__sstore_revoked_since(jwtd__sstore *st, int64_t since,
     return rc;
 }
 
-jwtd__store_rc jwtd__sstore_prune(jwtd__sstore *st, int64_t before)
+static jwtd__store_rc sq_prune(jwtd__sstore *base, int64_t before)
 {
+    struct sq_sstore *st = (struct sq_sstore *)base;
     sqlite3_stmt *a = NULL, *b = NULL;
     jwtd__store_rc rc = JWTD__STORE_ERROR;
 
@@ -511,3 +515,16 @@ out:
     pthread_mutex_unlock(&st->mu);
     return rc;
 }
+
+const struct jwtd__sstore_ops jwtd__sstore_sqlite_ops = {
+    .open = sq_open,
+    .close = sq_close,
+    .create = sq_create,
+    .find = sq_find,
+    .get = sq_get,
+    .rotate = sq_rotate,
+    .revoke = sq_revoke,
+    .revoke_user = sq_revoke_user,
+    .revoked_since = sq_revoked_since,
+    .prune = sq_prune,
+};

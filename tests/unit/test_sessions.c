@@ -9,7 +9,9 @@
  * denylist, the denylist is reloaded from the store after a reopen and
  * forgets entries once the access tokens they cover have expired, the
  * user check ends a family, the CSRF value is bound to its family, and
- * the store keeps hashes only.
+ * the store keeps hashes only.  When JWTD_TEST_PG_URL names a PostgreSQL
+ * database (tests/http/test_sessions_pg.sh starts one) the same tests
+ * run on it too, each on freshly dropped tables.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -22,6 +24,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "server/sessions.h"
@@ -34,8 +37,28 @@
 struct fixture {
     char dir[64];
     char path[96];
+    const char *target;      /* path, or the PostgreSQL URL */
     jwtd__sessions *s;
 };
+
+/* The PostgreSQL database of the second run, NULL in the first. */
+static const char *pg_url;
+
+static int drop_pg_tables(void)
+{
+    PGconn *c = PQconnectdb(pg_url);
+    PGresult *r;
+    int rc = -1;
+
+    if (PQstatus(c) == CONNECTION_OK) {
+        r = PQexec(c, "DROP TABLE IF EXISTS session_tokens;"
+                      " DROP TABLE IF EXISTS session_families");
+        rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+        PQclear(r);
+    }
+    PQfinish(c);
+    return rc;
+}
 
 static jwtd__sessions *open_sessions(const char *path, int64_t now)
 {
@@ -60,7 +83,13 @@ static int setup(void **state)
     if (mkdtemp(f->dir) == NULL)
         return -1;
     snprintf(f->path, sizeof(f->path), "%s/s.db", f->dir);
-    f->s = open_sessions(f->path, T0);
+    f->target = f->path;
+    if (pg_url != NULL) {
+        f->target = pg_url;
+        if (drop_pg_tables() != 0)
+            return -1;
+    }
+    f->s = open_sessions(f->target, T0);
     *state = f;
     return f->s != NULL ? 0 : -1;
 }
@@ -294,7 +323,7 @@ static void test_denylist_survives_reopen(void **state)
     assert_int_equal(jwtd__sessions_revoke(f->s, a.sid, T0 + 10),
                      JWTD__SESS_OK);
     jwtd__sessions_free(f->s);
-    f->s = open_sessions(f->path, T0 + 20);
+    f->s = open_sessions(f->target, T0 + 20);
     assert_non_null(f->s);
     assert_true(jwtd__sessions_denied(f->s, a.sid, 32, T0 + 20));
     assert_false(jwtd__sessions_denied(f->s, b.sid, 32, T0 + 20));
@@ -302,7 +331,7 @@ static void test_denylist_survives_reopen(void **state)
     /* Reopened after the access tokens of a have all expired, the entry
      * is not loaded at all. */
     jwtd__sessions_free(f->s);
-    f->s = open_sessions(f->path, T0 + 11 + ACCESS);
+    f->s = open_sessions(f->target, T0 + 11 + ACCESS);
     assert_non_null(f->s);
     assert_int_equal(jwtd__sessions_denied_count(f->s), 0);
 }
@@ -333,6 +362,8 @@ static void test_store_keeps_hashes(void **state)
     sqlite3_stmt *s;
     int found = 0;
 
+    if (pg_url != NULL)
+        skip();
     assert_int_equal(jwtd__sessions_start(f->s, 1, T0, &a), JWTD__SESS_OK);
     assert_int_equal(refresh(f->s, a.refresh, T0 + 1, &g1), JWTD__SESS_OK);
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
@@ -397,20 +428,6 @@ static void test_concurrent_refresh(void **state)
                      JWTD__SESS_OK);
 }
 
-static void test_pg_refused(void **state)
-{
-    jwtd__sstore *st = (jwtd__sstore *)1;
-    char err[128] = "";
-
-    (void)state;
-    assert_int_equal(jwtd__sstore_open("postgresql://localhost/x", &st, err,
-                                       sizeof(err)),
-                     JWTD__STORE_ERROR);
-    assert_null(st);
-    assert_string_equal(err, "sessions: refresh tokens are not implemented"
-                             " for PostgreSQL yet");
-}
-
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -427,9 +444,17 @@ int main(void)
         T(test_csrf_bound),
         T(test_store_keeps_hashes),
         T(test_concurrent_refresh),
-        cmocka_unit_test(test_pg_refused),
     };
 #undef T
+    const char *url = getenv("JWTD_TEST_PG_URL");
+    int failed;
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    failed = cmocka_run_group_tests_name("sessions on sqlite", tests, NULL,
+                                         NULL);
+    if (url != NULL && *url != '\0') {
+        pg_url = url;
+        failed += cmocka_run_group_tests_name("sessions on postgresql",
+                                              tests, NULL, NULL);
+    }
+    return failed;
 }
