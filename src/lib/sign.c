@@ -312,15 +312,19 @@ static void put_member(jwtd__jbuf *out, const char *name, size_t name_len,
     jwtd__jbuf_put(out, val, val_len);
 }
 
+/* The kid a header names: the option's, else the key's, else none. */
+static const char *header_kid(const jwtd_key *key, const jwtd_sign_opts *o)
+{
+    return o->keyid != NULL ? o->keyid : key != NULL ? key->kid : NULL;
+}
+
 /* The usual header, {"alg","typ":"JWT"} and the kid when there is one:
  * with no extra members to merge, nothing needs parsing. */
 static jwtd_err plain_header(const char *name, const jwtd_key *key,
                              const jwtd_sign_opts *o, jwtd__jbuf *out,
                              jwtd_error *err)
 {
-    const char *kid = o->keyid != NULL ? o->keyid
-                      : key != NULL    ? key->kid
-                                       : NULL;
+    const char *kid = header_kid(key, o);
 
     jwtd__jbuf_puts(out, "{\"alg\":");
     jwtd__json_put_string(out, name, strlen(name));
@@ -403,6 +407,62 @@ out:
     return rc;
 }
 
+/* --- the encoded plain header, remembered per thread ----------------- */
+
+/* A signer writes the same header on every token: {"alg","typ":"JWT"}
+ * with the same kid.  Each thread remembers the base64url text of the
+ * last plain header it wrote, by what it is made of (algorithm and kid
+ * text, never a key's address), and copies it instead of writing and
+ * encoding it again.  A header with extra members is never remembered.
+ * A fixed thread-local structure: nothing to free, no lock. */
+#define SHC_KID 96
+#define SHC_B64 256
+
+struct shcache {
+    bool full;
+    jwtd_alg alg;
+    bool has_kid;
+    size_t kid_len;
+    char kid[SHC_KID];
+    size_t b64_len;
+    char b64[SHC_B64];
+};
+
+static _Thread_local struct shcache shcache;
+
+/* The remembered encoding of the plain header for alg and kid, or NULL. */
+static const struct shcache *shcache_find(jwtd_alg alg, const char *kid)
+{
+    const struct shcache *c = &shcache;
+
+    if (!c->full || c->alg != alg ||
+        c->has_kid != (kid != NULL))
+        return NULL;
+    if (kid != NULL && (strlen(kid) != c->kid_len ||
+                        memcmp(kid, c->kid, c->kid_len) != 0))
+        return NULL;
+    return c;
+}
+
+static void shcache_store(jwtd_alg alg, const char *kid, const char *b64,
+                          size_t b64_len)
+{
+    struct shcache *c = &shcache;
+    size_t kid_len = kid != NULL ? strlen(kid) : 0;
+
+    if (kid_len > SHC_KID || b64_len > SHC_B64)
+        return;
+    c->full = false;
+    c->has_kid = kid != NULL;
+    c->kid_len = kid_len;
+    if (kid_len > 0)
+        memcpy(c->kid, kid, kid_len);
+    memcpy(c->b64, b64, b64_len);
+    c->b64_len = b64_len;
+    c->alg = alg;
+    c->full = true;
+}
+
 /* --- sign ------------------------------------------------------------- */
 
 static jwtd_err check_key(const jwtd_key *key, jwtd_alg alg,
@@ -448,6 +508,7 @@ jwtd_err jwtd_sign(const char *payload, size_t payload_len,
     unsigned char sig[JWTD__MAX_SIG];
     size_t sig_len = 0, n, body_len = 0, header_len = 0;
     const unsigned char *header = NULL, *body = NULL;
+    const struct shcache *hc = NULL;
     jwtd_alg alg;
     char *p;
     jwtd_err rc;
@@ -477,7 +538,9 @@ jwtd_err jwtd_sign(const char *payload, size_t payload_len,
     if (rc == JWTD_OK)
         rc = build_payload(payload, payload_len, opts, &json, err);
     body_len = json.len;
-    if (rc == JWTD_OK)
+    if (rc == JWTD_OK && opts->extra_header == NULL)
+        hc = shcache_find(alg, header_kid(key, opts));
+    if (rc == JWTD_OK && hc == NULL)
         rc = build_header(alg, key, opts, &json, err);
     if (rc != JWTD_OK)
         goto out;
@@ -487,18 +550,24 @@ jwtd_err jwtd_sign(const char *payload, size_t payload_len,
 
     /* header.payload, then the signature over exactly those bytes; the
      * room for all of it is reserved at once. */
-    if (jwtd__jbuf_reserve(&tok, jwtd__b64url_encoded_len(header_len) +
-                                     jwtd__b64url_encoded_len(body_len) +
-                                     jwtd__b64url_encoded_len(
-                                         JWTD__MAX_SIG) + 3) == NULL) {
+    n = hc != NULL ? hc->b64_len : jwtd__b64url_encoded_len(header_len);
+    n += jwtd__b64url_encoded_len(body_len) +
+         jwtd__b64url_encoded_len(JWTD__MAX_SIG) + 3;
+    if (jwtd__jbuf_reserve(&tok, n) == NULL) {
         rc = jwtd__fail(err, JWTD_ERR_NOMEM, NULL);
         goto out;
     }
-    n = jwtd__b64url_encoded_len(header_len);
-    p = jwtd__jbuf_reserve(&tok, n);
-    if (p != NULL) {
-        jwtd__b64url_encode(header, header_len, p);
-        tok.len += n;
+    if (hc != NULL) {
+        jwtd__jbuf_put(&tok, hc->b64, hc->b64_len);
+    } else {
+        n = jwtd__b64url_encoded_len(header_len);
+        p = jwtd__jbuf_reserve(&tok, n);
+        if (p != NULL) {
+            jwtd__b64url_encode(header, header_len, p);
+            tok.len += n;
+            if (opts->extra_header == NULL)
+                shcache_store(alg, header_kid(key, opts), p, n);
+        }
     }
     jwtd__jbuf_putc(&tok, '.');
     n = jwtd__b64url_encoded_len(body_len);

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 the jwtd authors
  *
- * The two things the verify path keeps between tokens: the per-thread
- * memory of the last header segment (decode.c) and each public key's
- * pool of verify contexts (alg_pkey.c).  Neither may change a verdict:
+ * What sign and verify keep between tokens: the per-thread memory of the
+ * last header segment verified (decode.c) and of the last plain header
+ * signed (sign.c), and each public key's pool of verify contexts
+ * (alg_pkey.c).  None may change a verdict or a byte of a token:
  * a header with crit is judged against each call's options, headers that
  * alternate keep their own kid and alg, two threads and two keys never
  * see each other's results, an RSA key's RS256 and PS256 contexts stay
- * apart, and a key freed and replaced (often at the same address) never
- * verifies with the old key's context.
+ * apart, a key freed and replaced (often at the same address) never
+ * verifies with the old key's context, and signed headers alternating
+ * kid, algorithm and extra members each come out as written.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -272,6 +274,89 @@ static void test_pool_key_freed_and_replaced(void **state)
     free(old.bad);
 }
 
+/* The header of a token jwtd_sign made, decoded. */
+static char *signed_header(const jwtd_key *key, jwtd_alg alg,
+                           const char *keyid, const char *extra)
+{
+    jwtd_sign_opts so;
+    jwtd_token *tok = NULL;
+    jwtd_error e;
+    char *t = NULL, *h;
+    size_t len;
+
+    jwtd_sign_opts_init(&so);
+    so.alg = alg;
+    so.keyid = keyid;
+    so.extra_header = extra;
+    so.has_now = true;
+    so.now = NOW;
+    assert_int_equal(jwtd_sign(PAYLOAD, strlen(PAYLOAD), key, &so, &t, &e),
+                     JWTD_OK);
+    assert_int_equal(jwtd_decode(t, strlen(t), &tok, &e), JWTD_OK);
+    h = strdup(jwtd_token_header(tok, &len));
+    assert_non_null(h);
+    jwtd_token_free(tok);
+    free(t);
+    return h;
+}
+
+static void test_signed_headers_alternate(void **state)
+{
+    jwtd_key *k1 = NULL, *k2 = NULL, *bare = NULL;
+    struct {
+        const jwtd_key *key;
+        jwtd_alg alg;
+        const char *keyid, *extra, *want;
+    } c[7];
+    char *h;
+    int i, n;
+
+    (void)state;
+    assert_int_equal(jwtd_key_from_secret(SECRET1, strlen(SECRET1), &k1),
+                     JWTD_OK);
+    assert_int_equal(jwtd_key_set_kid(k1, "k1"), JWTD_OK);
+    assert_int_equal(jwtd_key_from_secret(SECRET2, strlen(SECRET2), &k2),
+                     JWTD_OK);
+    assert_int_equal(jwtd_key_set_kid(k2, "k2"), JWTD_OK);
+    assert_int_equal(jwtd_key_from_secret(SECRET1, strlen(SECRET1), &bare),
+                     JWTD_OK);
+    c[0].key = k1, c[0].alg = JWTD_ALG_HS256, c[0].keyid = NULL;
+    c[0].extra = NULL;
+    c[0].want = "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"k1\"}";
+    c[1].key = k2, c[1].alg = JWTD_ALG_HS256, c[1].keyid = NULL;
+    c[1].extra = NULL;
+    c[1].want = "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"k2\"}";
+    c[2].key = bare, c[2].alg = JWTD_ALG_HS256, c[2].keyid = NULL;
+    c[2].extra = NULL;
+    c[2].want = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+    c[3].key = k1, c[3].alg = JWTD_ALG_HS384, c[3].keyid = NULL;
+    c[3].extra = NULL;
+    c[3].want = "{\"alg\":\"HS384\",\"typ\":\"JWT\",\"kid\":\"k1\"}";
+    c[4].key = k1, c[4].alg = JWTD_ALG_HS256, c[4].keyid = "k1x";
+    c[4].extra = NULL;
+    c[4].want = "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"k1x\"}";
+    c[5].key = k1, c[5].alg = JWTD_ALG_HS256, c[5].keyid = NULL;
+    c[5].extra = "{\"typ\":\"at+jwt\",\"x\":1}";
+    c[5].want = "{\"alg\":\"HS256\",\"typ\":\"at+jwt\",\"kid\":\"k1\","
+                "\"x\":1}";
+    c[6].key = k1, c[6].alg = JWTD_ALG_HS256, c[6].keyid = "k";
+    c[6].extra = NULL;
+    c[6].want = "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"k\"}";
+    n = (int)(sizeof(c) / sizeof(c[0]));
+    /* Each case twice in a row (the second from memory), then in
+     * another order. */
+    for (i = 0; i < 3 * n; i++) {
+        int j = i < 2 * n ? i / 2 : (i * 3) % n;
+
+        h = signed_header(c[j].key, c[j].alg, c[j].keyid, c[j].extra);
+        assert_string_equal(h, c[j].want);
+        free(h);
+    }
+    jwtd_key_free(k1);
+    jwtd_key_free(k2);
+    jwtd_key_free(bare);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_alternating_headers),
         cmocka_unit_test(test_pool_two_keys_two_threads),
         cmocka_unit_test(test_pool_key_freed_and_replaced),
+        cmocka_unit_test(test_signed_headers_alternate),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
