@@ -10,7 +10,8 @@ pkgs=(build-essential cmake pkg-config libssl-dev libyajl-dev
       libmicrohttpd-dev libsqlite3-dev libsodium-dev libunistring-dev
       libinih-dev libcmocka-dev curl ca-certificates
       clang valgrind
-      libpq-dev postgresql)
+      libpq-dev postgresql
+      nginx)   # tests/http/test_cluster.sh runs its own, in the foreground
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \
