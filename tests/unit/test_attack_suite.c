@@ -9,7 +9,8 @@
  * the exact error kind jwtd must return (JWTD_OK where the token is
  * fine, to show the row would otherwise pass).  The rest need more than
  * a row: segment-level base64url tricks, header URLs watched by a
- * loopback listener, and size and nesting limits.
+ * loopback listener, size and nesting limits, and the cost of large key
+ * documents.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -692,6 +694,84 @@ static void test_size_and_depth_limits(void **state)
     jwtd_key_free(key);
 }
 
+/* A JWK of about 1 MiB: an oct key plus count members "m0".."mN", then
+ * extra (raw JSON text, may be empty) before the closing brace. */
+static char *big_jwk(size_t count, const char *extra)
+{
+    size_t cap = 1024 * 1024, n, i;
+    char *s = malloc(cap);
+
+    assert_non_null(s);
+    n = (size_t)snprintf(s, cap, "{\"kty\":\"oct\",\"k\":\"Zm9vYmFyYmF6cXV4"
+                         "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NQ\"");
+    for (i = 0; i < count; i++)
+        n += (size_t)snprintf(s + n, cap - n, ",\"m%zu\":%zu", i, i);
+    n += (size_t)snprintf(s + n, cap - n, "%s}", extra);
+    assert_true(n < cap - 1);
+    return s;
+}
+
+/* Under AddressSanitizer every realloc moves the block, and YAJL's tree
+ * grows an object one member at a time, so a large document is slow for
+ * reasons that are not jwtd's: there the timing is not asserted and a
+ * smaller document checks the verdicts only. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TIMED_MEMBERS 3000
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TIMED_MEMBERS 3000
+#endif
+#endif
+#ifndef TIMED_MEMBERS
+#define TIMED_MEMBERS 65000
+#endif
+
+/* Key documents that cost quadratic time.  A JWK or JWKS may be up to
+ * 1 MiB (JWTD__MAX_KEY_DOC), room for some 70,000 members; checking each
+ * member name against all earlier ones took about 9 s of CPU for such a
+ * document (found by this test; src/lib/json_tree.c now sorts the names).
+ * Key files come from operators today, but a JWKS fetched from a remote
+ * issuer is on the road map, and a verifier must not be stalled by one.
+ * The CPU time of a load is bounded generously (2 s, some 50 times the
+ * fixed cost), and the faster check must still find duplicates, also
+ * spelled with escapes. */
+static void test_key_document_cost(void **state)
+{
+    jwtd_keyring *ring = NULL;
+    jwtd_error err;
+    clock_t t0;
+    double cpu;
+    char *doc;
+
+    (void)state;
+    doc = big_jwk(TIMED_MEMBERS, "");
+    t0 = clock();
+    assert_int_equal(jwtd_keyring_load(doc, strlen(doc), &ring, &err),
+                     JWTD_OK);
+    cpu = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    if (TIMED_MEMBERS > 10000) {
+        assert_true(strlen(doc) > 900 * 1024);
+        assert_true(cpu < 2.0);
+    }
+    jwtd_keyring_free(ring);
+    ring = NULL;
+    free(doc);
+    /* A duplicate far from its twin, and one written with an escape. */
+    doc = big_jwk(TIMED_MEMBERS, ",\"m3\":0");
+    assert_int_equal(jwtd_keyring_load(doc, strlen(doc), &ring, &err),
+                     JWTD_ERR_BAD_KEY);
+    assert_string_equal(err.message, "duplicate member name in key "
+                        "document");
+    free(doc);
+    doc = big_jwk(10, ",\"\\u006b\":\"eHl6\"");
+    assert_int_equal(jwtd_keyring_load(doc, strlen(doc), &ring, &err),
+                     JWTD_ERR_BAD_KEY);
+    assert_string_equal(err.message, "duplicate member name in key "
+                        "document");
+    assert_null(ring);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -699,6 +779,7 @@ int main(void)
         cmocka_unit_test(test_noncanonical_segments),
         cmocka_unit_test(test_header_urls_and_embedded_keys),
         cmocka_unit_test(test_size_and_depth_limits),
+        cmocka_unit_test(test_key_document_cost),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
