@@ -73,7 +73,7 @@ t_build() {
         -DCMAKE_BUILD_TYPE=Release -DJWTD_SYSTEM_TESTS=OFF)
     # Always relink against the library just built.
     rm -f "$BIN/bench_jwtd"
-    make -s -C "$here" JWTD_BUILD="$JWTD_BUILD"
+    make -s -C "$here" OUT="$BIN" JWTD_BUILD="$JWTD_BUILD"
 }
 
 t_fixtures() {
