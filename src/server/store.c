@@ -88,7 +88,7 @@ static bool ops_complete(const struct jwtd__store_ops *o)
            o->migrate && o->user_add && o->user_get && o->user_get_by_id &&
            o->user_each && o->user_count && o->user_set_password &&
            o->user_set_disabled && o->user_delete && o->key_add_active &&
-           o->key_each && o->key_prune;
+           o->key_each && o->key_prune && o->notify;
 }
 
 jwtd__store_rc jwtd__store_open_ex(const char *target, unsigned flags,
@@ -317,4 +317,11 @@ jwtd__store_rc jwtd__store_key_prune(jwtd__store *st, int64_t retired_before)
     if (st == NULL)
         return JWTD__STORE_ERROR;
     return st->ops->key_prune(st->be, retired_before);
+}
+
+jwtd__store_rc jwtd__store_notify(jwtd__store *st, const char *payload)
+{
+    if (st == NULL || payload == NULL || strlen(payload) > 1000)
+        return JWTD__STORE_ERROR;
+    return st->ops->notify(st->be, payload);
 }

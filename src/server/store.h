@@ -136,4 +136,10 @@ jwtd__store_rc jwtd__store_key_each(jwtd__store *st,
 /* Deletes retired keys retired before the given time. */
 jwtd__store_rc jwtd__store_key_prune(jwtd__store *st, int64_t retired_before);
 
+/* Announces payload (at most 1,000 bytes of text) to every process
+ * watching the store (sync.h): a NOTIFY on PostgreSQL's sync channel.
+ * SQLite has no channel: there it does nothing and returns
+ * JWTD__STORE_OK (processes on one file see changes by polling). */
+jwtd__store_rc jwtd__store_notify(jwtd__store *st, const char *payload);
+
 #endif /* JWTD_SERVER_STORE_H */

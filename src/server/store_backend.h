@@ -68,6 +68,7 @@ struct jwtd__store_ops {
                                          void *arg),
                                void *arg);
     jwtd__store_rc (*key_prune)(void *be, int64_t retired_before);
+    jwtd__store_rc (*notify)(void *be, const char *payload);
 };
 
 extern const struct jwtd__store_ops jwtd__store_sqlite_ops;

@@ -758,6 +758,19 @@ static jwtd__store_rc pg_key_prune(void *be, int64_t retired_before)
     return rc;
 }
 
+static jwtd__store_rc pg_notify(void *be, const char *payload)
+{
+    struct pg_store *st = be;
+    const char *vals[1] = {payload};
+    jwtd__store_rc rc = begin_call(st);
+
+    if (rc == JWTD__STORE_OK)
+        rc = run_done(st, "SELECT pg_notify('jwtd_sync', $1)", 1, vals,
+                      false);
+    pthread_mutex_unlock(&st->mu);
+    return rc;
+}
+
 const struct jwtd__store_ops jwtd__store_pg_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -775,4 +788,5 @@ const struct jwtd__store_ops jwtd__store_pg_ops = {
     .key_add_active = pg_key_add_active,
     .key_each = pg_key_each,
     .key_prune = pg_key_prune,
+    .notify = pg_notify,
 };

@@ -716,6 +716,15 @@ static jwtd__store_rc sq_key_prune(void *be, int64_t retired_before)
     return rc;
 }
 
+/* No channel on SQLite: other processes on the file poll
+ * data_version (sync.c). */
+static jwtd__store_rc sq_notify(void *be, const char *payload)
+{
+    (void)be;
+    (void)payload;
+    return JWTD__STORE_OK;
+}
+
 const struct jwtd__store_ops jwtd__store_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -733,4 +742,5 @@ const struct jwtd__store_ops jwtd__store_sqlite_ops = {
     .key_add_active = sq_key_add_active,
     .key_each = sq_key_each,
     .key_prune = sq_key_prune,
+    .notify = sq_notify,
 };

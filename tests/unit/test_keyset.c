@@ -272,7 +272,8 @@ static void test_holder_swap_under_load(void **state)
 /* ---- the watcher ---- */
 
 struct watch {
-    atomic_int fulls, changes, keys_notes, lost;
+    atomic_int fulls, changes, keys_notes, lost, other_notes;
+    char last[64];            /* the last other payload */
 };
 
 static void on_event(void *arg, enum jwtd__sync_event ev,
@@ -288,8 +289,12 @@ static void on_event(void *arg, enum jwtd__sync_event ev,
         atomic_fetch_add(&w->changes, 1);
         break;
     case JWTD__SYNC_NOTIFY:
-        if (strcmp(payload, JWTD__SYNC_KEYS) == 0)
+        if (strcmp(payload, JWTD__SYNC_KEYS) == 0) {
             atomic_fetch_add(&w->keys_notes, 1);
+        } else {
+            snprintf(w->last, sizeof(w->last), "%s", payload);
+            atomic_fetch_add(&w->other_notes, 1);
+        }
         break;
     case JWTD__SYNC_LOST:
         atomic_fetch_add(&w->lost, 1);
@@ -350,6 +355,40 @@ static void test_watcher_sees_rotation(void **state)
         assert_int_equal(atomic_load(&w.keys_notes), 1);
 }
 
+/* jwtd__store_notify reaches the watcher with its payload on
+ * PostgreSQL; on SQLite it is accepted and does nothing.  Oversized
+ * payloads are refused before any database work. */
+static void test_store_notify(void **state)
+{
+    struct fixture *f = *state;
+    struct jwtd__sync_config cfg;
+    struct watch w;
+    jwtd__sync *s;
+    char err[256], big[1002];
+
+    memset(&w, 0, sizeof(w));
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.target = f->target;
+    cfg.poll_ms = 100;
+    cfg.resync_s = 3600;
+    cfg.on_event = on_event;
+    cfg.arg = &w;
+    s = jwtd__sync_start(&cfg, err, sizeof(err));
+    assert_non_null(s);
+    assert_true(wait_for(&w.fulls, 1, 3000));
+    assert_int_equal(jwtd__store_notify(f->st, "fail x 1 127.0.0.1 al ice"),
+                     JWTD__STORE_OK);
+    memset(big, 'a', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    assert_int_equal(jwtd__store_notify(f->st, big), JWTD__STORE_ERROR);
+    if (pg_url != NULL) {
+        assert_true(wait_for(&w.other_notes, 1, 1000));
+        assert_string_equal(w.last, "fail x 1 127.0.0.1 al ice");
+    }
+    jwtd__sync_stop(s);
+    assert_int_equal(atomic_load(&w.other_notes), pg_url != NULL ? 1 : 0);
+}
+
 /* The periodic full resync runs on its timer. */
 static void test_watcher_periodic_full(void **state)
 {
@@ -394,6 +433,7 @@ int main(void)
         T(test_load_retired_window),
         T(test_watcher_sees_rotation),
         T(test_watcher_periodic_full),
+        T(test_store_notify),
     };
     const struct CMUnitTest plain[] = {
         cmocka_unit_test(test_thumbprint_rfc7638),
