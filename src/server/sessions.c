@@ -30,6 +30,8 @@
 /* Revoked or expired families are kept this long past the end of their
  * access tokens, so a late replay is still recognised as reuse. */
 #define KEEP_S (7 * 86400)
+/* How often a running server deletes such families (at a login). */
+#define PRUNE_EVERY_S 3600
 
 struct deny_node {
     char sid[JWTD__SID_LEN + 1];
@@ -44,6 +46,8 @@ struct jwtd__sessions {
     struct deny_node **bucket;
     size_t nbucket;              /* a power of two */
     size_t count;
+    pthread_mutex_t prune_mu;    /* guards last_prune */
+    int64_t last_prune;
 };
 
 /* FNV-1a: the keys are sids of tokens that verified, which the server
@@ -209,6 +213,7 @@ void jwtd__sessions_free(jwtd__sessions *s)
     }
     free(s->bucket);
     pthread_rwlock_destroy(&s->lock);
+    pthread_mutex_destroy(&s->prune_mu);
     jwtd__sstore_close(s->st);
     free(s);
 }
@@ -235,6 +240,14 @@ jwtd__sessions *jwtd__sessions_new(jwtd__sstore *st,
         free(s);
         return NULL;
     }
+    if (pthread_mutex_init(&s->prune_mu, NULL) != 0) {
+        pthread_rwlock_destroy(&s->lock);
+        free(s->bucket);
+        jwtd__sstore_close(st);
+        free(s);
+        return NULL;
+    }
+    s->last_prune = now;
     /* Entries revoked before this have nothing left to deny. */
     horizon = now - cfg->access_lifetime_s;
     lc.s = s;
@@ -383,6 +396,23 @@ static bool token_shape_ok(const char *tok, size_t len)
            n == TOKEN_BYTES;
 }
 
+/* Deletes long-dead families now and then, so the tables of a server
+ * that runs for months stay the size of its live sessions.  A failure
+ * only postpones the cleanup. */
+static void maybe_prune(jwtd__sessions *s, int64_t now)
+{
+    bool due;
+
+    pthread_mutex_lock(&s->prune_mu);
+    due = now - s->last_prune >= PRUNE_EVERY_S;
+    if (due)
+        s->last_prune = now;
+    pthread_mutex_unlock(&s->prune_mu);
+    if (due)
+        (void)jwtd__sstore_prune(s->st, now - s->cfg.access_lifetime_s -
+                                            KEEP_S);
+}
+
 enum jwtd__sess_rc jwtd__sessions_start(jwtd__sessions *s, int64_t user_id,
                                         int64_t now, struct jwtd__grant *g)
 {
@@ -392,6 +422,7 @@ enum jwtd__sess_rc jwtd__sessions_start(jwtd__sessions *s, int64_t user_id,
 
     memset(g, 0, sizeof(*g));
     memset(&f, 0, sizeof(f));
+    maybe_prune(s, now);
     /* A collision of 128 random bits is not expected; the retry only
      * keeps a freak one from failing a login. */
     for (tries = 0; tries < 3; tries++) {

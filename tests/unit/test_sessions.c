@@ -353,6 +353,48 @@ static void test_csrf_bound(void **state)
     assert_false(jwtd__sessions_csrf_ok(&fa, NULL, 0));
 }
 
+static int count_families(const char *path)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    int n = -1;
+
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        return -1;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM session_families", -1,
+                           &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* A running server prunes: a login an hour or more after the last prune
+ * deletes families whose refresh token expired over a week before. */
+static void test_prune_while_running(void **state)
+{
+    struct fixture *f = *state;
+    struct jwtd__grant old, mid, fresh, g;
+    int64_t later = T0 + LIFE + ACCESS + 7 * 86400 + 10;
+
+    if (pg_url != NULL)
+        skip();
+    assert_int_equal(jwtd__sessions_start(f->s, 1, T0, &old),
+                     JWTD__SESS_OK);
+    /* Within the hour: no prune yet. */
+    assert_int_equal(jwtd__sessions_start(f->s, 1, T0 + 3599, &mid),
+                     JWTD__SESS_OK);
+    assert_int_equal(count_families(f->path), 2);
+    assert_int_equal(jwtd__sessions_start(f->s, 1, later, &fresh),
+                     JWTD__SESS_OK);
+    assert_int_equal(count_families(f->path), 2);
+    assert_int_equal(refresh(f->s, old.refresh, later, &g),
+                     JWTD__SESS_INVALID);
+    assert_int_equal(refresh(f->s, fresh.refresh, later, &g),
+                     JWTD__SESS_OK);
+}
+
 /* The database holds hashes: no refresh token or CSRF value in clear. */
 static void test_store_keeps_hashes(void **state)
 {
@@ -444,6 +486,7 @@ int main(void)
         T(test_csrf_bound),
         T(test_store_keeps_hashes),
         T(test_concurrent_refresh),
+        T(test_prune_while_running),
     };
 #undef T
     const char *url = getenv("JWTD_TEST_PG_URL");
