@@ -197,6 +197,27 @@ static void load_one(const char *sid, int64_t revoked_at, void *arg)
         c->failed = true;
 }
 
+bool jwtd__sessions_deny(jwtd__sessions *s, const char *sid,
+                         int64_t revoked_at, int64_t now)
+{
+    int64_t until = deny_until(s, revoked_at);
+
+    if (until <= now)
+        return true;
+    return deny_add(s, sid, until, now);
+}
+
+enum jwtd__sess_rc jwtd__sessions_reload(jwtd__sessions *s, int64_t now)
+{
+    struct load_ctx lc = {s, now, false};
+
+    if (jwtd__sstore_revoked_since(s->st, now - s->cfg.access_lifetime_s,
+                                   load_one, &lc) != JWTD__STORE_OK ||
+        lc.failed)
+        return JWTD__SESS_ERROR;
+    return JWTD__SESS_OK;
+}
+
 void jwtd__sessions_free(jwtd__sessions *s)
 {
     size_t i;

@@ -109,6 +109,16 @@ enum jwtd__sess_rc jwtd__sessions_revoke(jwtd__sessions *s, const char *sid,
 enum jwtd__sess_rc jwtd__sessions_revoke_user(jwtd__sessions *s,
                                               int64_t user_id, int64_t now);
 
+/* For the watcher (sync.h) of a server that shares its store: a
+ * revocation made by another process ("revoke <sid> <revoked_at>"), put
+ * in the denylist while its access tokens can still be alive.  False
+ * only when out of memory. */
+bool jwtd__sessions_deny(jwtd__sessions *s, const char *sid,
+                         int64_t revoked_at, int64_t now);
+/* Reads again every session revoked within the access-token lifetime
+ * (a full resync: start, reconnection, or a change of unknown kind). */
+enum jwtd__sess_rc jwtd__sessions_reload(jwtd__sessions *s, int64_t now);
+
 /* Whether access tokens of sid are refused at now (the hot path: memory
  * only). */
 bool jwtd__sessions_denied(jwtd__sessions *s, const char *sid, size_t len,

@@ -11,9 +11,9 @@
  * (synchronous_commit is on unless the operator turned it off), so an
  * acknowledged rotation or revocation survives a crash.  A rotation's
  * UPDATE ... WHERE generation = $2 makes the second of two racing
- * refreshes wait for the first and then match no row.  Revocations made
- * by another instance are not pushed to this one's denylist
- * (docs/KNOWN_LIMITATIONS.md).
+ * refreshes wait for the first and then match no row.  A revocation
+ * NOTIFYs "revoke <sid> <revoked_at>" on the sync channel (sync.h) in
+ * its own transaction, for the other instances' denylists.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -24,6 +24,7 @@
 #include <libpq-fe.h>
 
 #include "server/session_store_backend.h"
+#include "server/sync.h"
 
 #define UNIQUE_VIOLATION "23505"
 #define HEX_MAX (2 * JWTD__BOX_MAX + 1)
@@ -381,6 +382,20 @@ static jwtd__store_rc pg_rotate(jwtd__sstore *base, const char *sid,
     return rc;
 }
 
+/* Announces a revocation to the other instances' watchers (sync.h) in
+ * the revoking transaction, so PostgreSQL delivers it only if the
+ * revocation committed. */
+static jwtd__store_rc notify_revoke(struct pg_sstore *st, const char *sid,
+                                    const char *when)
+{
+    char payload[sizeof(JWTD__SYNC_REVOKE) + JWTD__SID_LEN + 32];
+    const char *v[2] = {JWTD__SYNC_CHANNEL, payload};
+
+    snprintf(payload, sizeof(payload), "%s %s %s", JWTD__SYNC_REVOKE, sid,
+             when);
+    return exec_done(st, "SELECT pg_notify($1, $2)", 2, v);
+}
+
 static jwtd__store_rc pg_revoke(jwtd__sstore *base, const char *sid,
                                 int64_t now, bool *changed)
 {
@@ -391,14 +406,22 @@ static jwtd__store_rc pg_revoke(jwtd__sstore *base, const char *sid,
     jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
 
     *changed = false;
-    if (enter(st))
-        rc = exec(st, "UPDATE session_families SET revoked_at = $2,"
-                      " box = NULL WHERE sid = $1 AND revoked_at = 0",
-                  2, v, &r);
-    if (rc == JWTD__STORE_OK)
-        *changed = strcmp(PQcmdTuples(r), "1") == 0;
-    PQclear(r);
-    r = NULL;
+    if (enter(st)) {
+        rc = exec_done(st, "BEGIN", 0, NULL);
+        if (rc == JWTD__STORE_OK)
+            rc = exec(st, "UPDATE session_families SET revoked_at = $2,"
+                          " box = NULL WHERE sid = $1 AND revoked_at = 0",
+                      2, v, &r);
+        if (rc == JWTD__STORE_OK)
+            *changed = strcmp(PQcmdTuples(r), "1") == 0;
+        PQclear(r);
+        r = NULL;
+        if (rc == JWTD__STORE_OK && *changed)
+            rc = notify_revoke(st, sid, v[1]);
+        rc = finish_tx(st, rc);
+        if (rc != JWTD__STORE_OK)
+            *changed = false;
+    }
     if (rc == JWTD__STORE_OK && !*changed) {
         rc = exec(st, "SELECT 1 FROM session_families WHERE sid = $1", 1, v,
                   &r);
@@ -422,11 +445,17 @@ static jwtd__store_rc pg_revoke_user(jwtd__sstore *base, int64_t user_id,
     jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
     int i;
 
-    /* One statement: the rows it revoked come back with it. */
-    if (enter(st))
-        rc = exec(st, "UPDATE session_families SET revoked_at = $2,"
-                      " box = NULL WHERE user_id = $1 AND revoked_at = 0"
-                      " RETURNING sid", 2, v, &r);
+    if (enter(st)) {
+        rc = exec_done(st, "BEGIN", 0, NULL);
+        /* The rows it revoked come back with the UPDATE. */
+        if (rc == JWTD__STORE_OK)
+            rc = exec(st, "UPDATE session_families SET revoked_at = $2,"
+                          " box = NULL WHERE user_id = $1 AND"
+                          " revoked_at = 0 RETURNING sid", 2, v, &r);
+        for (i = 0; rc == JWTD__STORE_OK && i < PQntuples(r); i++)
+            rc = notify_revoke(st, PQgetvalue(r, i, 0), v[1]);
+        rc = finish_tx(st, rc);
+    }
     pthread_mutex_unlock(&st->mu);
     for (i = 0; rc == JWTD__STORE_OK && fn != NULL && i < PQntuples(r); i++)
         fn(PQgetvalue(r, i, 0), arg);

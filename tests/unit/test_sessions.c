@@ -336,6 +336,67 @@ static void test_denylist_survives_reopen(void **state)
     assert_int_equal(jwtd__sessions_denied_count(f->s), 0);
 }
 
+/* Two servers on one store: a revocation by one reaches the other's
+ * denylist through a reload (the watcher's full resync) or a pushed
+ * notification. */
+static void test_other_instance(void **state)
+{
+    struct fixture *f = *state;
+    jwtd__sessions *other = open_sessions(f->target, T0);
+    struct jwtd__grant a, b;
+
+    assert_non_null(other);
+    assert_int_equal(jwtd__sessions_start(f->s, 1, T0, &a), JWTD__SESS_OK);
+    assert_int_equal(jwtd__sessions_start(f->s, 1, T0, &b), JWTD__SESS_OK);
+    assert_int_equal(jwtd__sessions_revoke(other, a.sid, T0 + 1),
+                     JWTD__SESS_OK);
+    assert_false(jwtd__sessions_denied(f->s, a.sid, 32, T0 + 2));
+    assert_int_equal(jwtd__sessions_reload(f->s, T0 + 2), JWTD__SESS_OK);
+    assert_true(jwtd__sessions_denied(f->s, a.sid, 32, T0 + 2));
+    assert_false(jwtd__sessions_denied(f->s, a.sid, 32, T0 + 2 + ACCESS));
+    /* A pushed "revoke <sid> <revoked_at>". */
+    assert_true(jwtd__sessions_deny(f->s, b.sid, T0 + 3, T0 + 4));
+    assert_true(jwtd__sessions_denied(f->s, b.sid, 32, T0 + 4));
+    /* One whose tokens are all expired adds nothing. */
+    assert_true(jwtd__sessions_deny(f->s, "0123456789abcdef0123456789abcdef",
+                                    T0, T0 + ACCESS + 1));
+    assert_int_equal(jwtd__sessions_denied_count(f->s), 2);
+    jwtd__sessions_free(other);
+}
+
+/* On PostgreSQL a revocation is announced on the sync channel, in its
+ * transaction, as "revoke <sid> <revoked_at>". */
+static void test_pg_notify(void **state)
+{
+    struct fixture *f = *state;
+    struct jwtd__grant a;
+    PGconn *c;
+    PGnotify *n;
+    char want[80];
+    int i;
+
+    if (pg_url == NULL)
+        skip();
+    c = PQconnectdb(pg_url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    PQclear(PQexec(c, "LISTEN jwtd_sync"));
+    assert_int_equal(jwtd__sessions_start(f->s, 1, T0, &a), JWTD__SESS_OK);
+    assert_int_equal(jwtd__sessions_revoke(f->s, a.sid, T0 + 5),
+                     JWTD__SESS_OK);
+    n = NULL;
+    for (i = 0; i < 100 && n == NULL; i++) {
+        PQconsumeInput(c);
+        n = PQnotifies(c);
+        if (n == NULL)
+            usleep(10000);
+    }
+    assert_non_null(n);
+    snprintf(want, sizeof(want), "revoke %s %d", a.sid, T0 + 5);
+    assert_string_equal(n->extra, want);
+    PQfreemem(n);
+    PQfinish(c);
+}
+
 static void test_csrf_bound(void **state)
 {
     struct fixture *f = *state;
@@ -483,6 +544,8 @@ int main(void)
         T(test_user_check_ends_family),
         T(test_revoke_one_and_all),
         T(test_denylist_survives_reopen),
+        T(test_other_instance),
+        T(test_pg_notify),
         T(test_csrf_bound),
         T(test_store_keeps_hashes),
         T(test_concurrent_refresh),
