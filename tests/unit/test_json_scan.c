@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "core_util.h"
 #include "json.h"
 
 /* Events written as text: "d<depth> <type> [key=]value" per line. */
@@ -300,6 +301,32 @@ static void test_callback_error_stops(void **state)
                                       NULL, NULL), JWTD_ERR_TOKEN);
 }
 
+/* The trailing-text leniency of the old YAJL layer reached tokens: a
+ * payload with bytes after its object verified under jwtd while
+ * jsonwebtoken's JSON.parse refused it.  Now both refuse. */
+static void test_token_with_trailing_payload_text(void **state)
+{
+    static const char *const payloads[] = {
+        "{\"sub\":\"a\"} 12", "{\"sub\":\"a\"}\"", "{\"sub\":\"a\"}\v",
+        "{\"sub\":\"a\"}\f",
+    };
+    static const char secret[] = "trailing-text-test-secret-0123456";
+    jwtd_error e;
+    char *t;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(payloads) / sizeof(payloads[0]); i++) {
+        t = tu_hs256(payloads[i], secret);
+        assert_int_equal(tu_verify(t, secret, NULL, &e), JWTD_ERR_TOKEN);
+        assert_string_equal(e.message, "invalid token");
+        free(t);
+    }
+    t = tu_hs256("{\"sub\":\"a\"} \r\n", secret);
+    assert_int_equal(tu_verify(t, secret, NULL, &e), JWTD_OK);
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_past_inline_buffers),
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_callback_error_stops),
+        cmocka_unit_test(test_token_with_trailing_payload_text),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
