@@ -257,6 +257,10 @@ static void test_holder_swap_under_load(void **state)
     c.token = tok;
     for (i = 0; i < 4; i++)
         assert_int_equal(pthread_create(&th[i], NULL, reader, &c), 0);
+    /* On a loaded machine the readers may not have run yet: swap only
+     * once they verify, so the swaps really race with them. */
+    for (i = 0; i < 5000 && atomic_load(&c.ok) == 0; i++)
+        usleep(1000);
     for (i = 0; i < 200; i++)
         jwtd__keyholder_swap(h, make_set(i & 1));
     atomic_store(&c.stop, true);
