@@ -217,6 +217,7 @@ static void test_bl03_key_file_never_becomes_secret(void **state)
     char *wrapped = malloc(pl + 32);
     unsigned char *der = NULL;
     int der_len;
+    X509 *x;
     jwtd_keyring *ring = NULL;
     jwtd_error err;
     jwtd_err rc;
@@ -252,6 +253,28 @@ static void test_bl03_key_file_never_becomes_secret(void **state)
     assert_int_equal(rc, JWTD_ERR_BAD_KEY);
     assert_null(ring);
     OPENSSL_clear_free(der, (size_t)der_len);
+    der = NULL;
+    /* PKCS#1 RSAPublicKey and an X.509 certificate, in DER. */
+    der_len = i2d_PublicKey(K.rsa_priv->pkey, &der);
+    assert_true(der_len > 0);
+    assert_int_equal(jwtd_keyring_load(der, (size_t)der_len, &ring, &err),
+                     JWTD_ERR_BAD_KEY);
+    OPENSSL_free(der);
+    der = NULL;
+    x = X509_new();
+    assert_non_null(x);
+    assert_int_equal(ASN1_INTEGER_set(X509_get_serialNumber(x), 1), 1);
+    assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), 0));
+    assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), 3600));
+    assert_int_equal(X509_set_pubkey(x, K.rsa_priv->pkey), 1);
+    assert_true(X509_sign(x, K.rsa_priv->pkey, EVP_sha256()) > 0);
+    der_len = i2d_X509(x, &der);
+    assert_true(der_len > 0);
+    assert_int_equal(jwtd_keyring_load(der, (size_t)der_len, &ring, &err),
+                     JWTD_ERR_BAD_KEY);
+    assert_null(ring);
+    OPENSSL_free(der);
+    X509_free(x);
     /* A secret that merely starts like DER ('0' is 0x30) is a secret. */
     rc = jwtd_keyring_load("0123456789abcdef0123456789abcdef", 32, &ring,
                            &err);
