@@ -72,6 +72,10 @@ add_user() {
 # test key and waits (at most 10 s) for its banner.
 start_server() {
     local i
+    # Emptied here, not only by the child's redirection: the loop below
+    # could otherwise read the previous server's banner (and port)
+    # before the child has opened the file.
+    : >"$LOG"
     "$BIN" serve --port 0 --db "$DB" --key "$TMP/key" --log-level debug \
         "$@" >"$TMP/server.out" 2>"$LOG" &
     SERVER_PID=$!
