@@ -26,8 +26,9 @@
 #include "server/store.h"
 #include "server/sync.h"
 
-/* Longest payload handed to the callback; ours are under 64 bytes. */
-#define MAX_PAYLOAD 256
+/* Longest payload handed to the callback (jwtd__store_notify sends at
+ * most 1,000 bytes). */
+#define MAX_PAYLOAD 1024
 
 struct jwtd__sync {
     struct jwtd__sync_config cfg;
