@@ -265,6 +265,12 @@ int jwtd__req_cookie(struct MHD_Connection *conn, const char *name,
  * time).  Returns NULL when they pass, else the reason. */
 const char *jwtd__csrf_check(struct MHD_Connection *conn,
                              char csrf[JWTD__CSRF_LEN + 1]);
+/* The answer when the store failed: 503 with Retry-After: 2 when the
+ * database cannot be reached (worth a retry; never 401, which would
+ * tell a user the session is over), else 500. */
+unsigned jwtd__respond_store_failed(struct MHD_Connection *conn,
+                                    struct jwtd__req *req,
+                                    bool unavailable);
 /* Whether the Origin header, when present, names this server. */
 bool jwtd__origin_ok(struct MHD_Connection *conn);
 /* Set-Cookie headers for a session (or, with g NULL, the clearing of

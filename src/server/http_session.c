@@ -89,6 +89,20 @@ static const char *one_header(struct MHD_Connection *conn, const char *name,
     return h.count == 1 ? h.value : NULL;
 }
 
+unsigned jwtd__respond_store_failed(struct MHD_Connection *conn,
+                                    struct jwtd__req *req,
+                                    bool unavailable)
+{
+    static const char *const retry[] = {"Retry-After", "2", NULL};
+
+    if (unavailable)
+        return jwtd__respond_error(conn, req, 503, "temporarily_unavailable",
+                                   "the database cannot be reached; "
+                                   "try again shortly", retry);
+    return jwtd__respond_error(conn, req, 500, "server_error",
+                               "store unavailable", NULL);
+}
+
 bool jwtd__origin_ok(struct MHD_Connection *conn)
 {
     const char *origin, *host, *rest;

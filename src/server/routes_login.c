@@ -71,13 +71,15 @@ static unsigned start_session(const struct jwtd__srv *srv,
                               const struct jwtd__user *u)
 {
     struct jwtd__grant g;
+    enum jwtd__sess_rc src;
     unsigned rc;
 
-    if (jwtd__sessions_start(srv->sessions, u->id, (int64_t)time(NULL),
-                             &g) != JWTD__SESS_OK) {
+    src = jwtd__sessions_start(srv->sessions, u->id, (int64_t)time(NULL),
+                               &g);
+    if (src != JWTD__SESS_OK) {
         jwtd__log(JWTD__LOG_ERROR, "login: cannot store the session");
-        return jwtd__respond_error(conn, req, 500, "server_error",
-                                   "cannot start the session", NULL);
+        return jwtd__respond_store_failed(conn, req,
+                                          src == JWTD__SESS_UNAVAILABLE);
     }
     rc = jwtd__respond_grant(srv, conn, req, u, &g, srv->cookie_mode);
     OPENSSL_cleanse(&g, sizeof(g));

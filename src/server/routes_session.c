@@ -179,6 +179,7 @@ static unsigned cookie_refresh_token(const struct jwtd__srv *srv,
                                      struct jwtd__family *fam, bool dead_ok)
 {
     char csrf[JWTD__CSRF_LEN + 1];
+    enum jwtd__sess_rc rc;
     const char *why;
     int crc;
 
@@ -196,13 +197,15 @@ static unsigned cookie_refresh_token(const struct jwtd__srv *srv,
     /* A repeated or malformed cookie is someone's plant (SV-16). */
     if (crc != JWTD__COOKIE_FOUND)
         return dead_ok ? DEAD_SESSION : invalid_grant(srv, conn, req, true);
-    switch (jwtd__sessions_lookup(srv->sessions, tok, strlen(tok),
-                                  (int64_t)time(NULL), fam)) {
+    rc = jwtd__sessions_lookup(srv->sessions, tok, strlen(tok),
+                               (int64_t)time(NULL), fam);
+    switch (rc) {
     case JWTD__SESS_OK:
         break;
     case JWTD__SESS_ERROR:
-        return jwtd__respond_error(conn, req, 500, "server_error",
-                                   "store unavailable", NULL);
+    case JWTD__SESS_UNAVAILABLE:
+        return jwtd__respond_store_failed(conn, req,
+                                          rc == JWTD__SESS_UNAVAILABLE);
     default:
         return dead_ok ? DEAD_SESSION : invalid_grant(srv, conn, req, true);
     }
@@ -218,6 +221,7 @@ struct user_check {
     const struct jwtd__srv *srv;
     struct jwtd__user user;
     bool store_failed;
+    bool store_down;            /* the failure was an unreachable db */
 };
 
 /* A refresh continues only while the user exists, is enabled, and has
@@ -229,8 +233,13 @@ static bool user_ok(int64_t user_id, int64_t created_at, void *arg)
 
     jwtd__user_clear(&c->user);
     rc = jwtd__store_user_get_by_id(c->srv->store, user_id, &c->user);
-    if (rc != JWTD__STORE_OK && rc != JWTD__STORE_NOT_FOUND)
+    if (rc != JWTD__STORE_OK && rc != JWTD__STORE_NOT_FOUND) {
         c->store_failed = true;
+        c->store_down = rc == JWTD__STORE_UNAVAILABLE;
+    }
+    /* An unreachable store is not a verdict on the user: the family is
+     * ended only for a real "no".  (A failed read answers false, and
+     * the caller sees store_failed.) */
     return rc == JWTD__STORE_OK && !c->user.disabled &&
            created_at >= c->user.sessions_valid_after;
 }
@@ -279,8 +288,7 @@ unsigned jwtd__route_refresh(const struct jwtd__srv *srv,
         break;
     case JWTD__SESS_DENIED:
         if (uc.store_failed) {
-            rc = jwtd__respond_error(conn, req, 500, "server_error",
-                                     "store unavailable", NULL);
+            rc = jwtd__respond_store_failed(conn, req, uc.store_down);
             break;
         }
         jwtd__log(JWTD__LOG_INFO, "refresh refused: user=%lld gone, "
@@ -294,8 +302,8 @@ unsigned jwtd__route_refresh(const struct jwtd__srv *srv,
         rc = invalid_grant(srv, conn, req, cookies);
         break;
     default:
-        rc = jwtd__respond_error(conn, req, 500, "server_error",
-                                 "store unavailable", NULL);
+        rc = jwtd__respond_store_failed(conn, req,
+                                        src == JWTD__SESS_UNAVAILABLE);
         break;
     }
     jwtd__user_clear(&uc.user);
@@ -349,20 +357,23 @@ static unsigned logout_target(const struct jwtd__srv *srv,
         conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
     char probe[8];
     struct jwtd__family fam;
+    enum jwtd__sess_rc src;
     unsigned rc;
 
     *none = false;
     if (body->has_refresh) {
-        switch (jwtd__sessions_lookup(srv->sessions, body->refresh,
-                                      strlen(body->refresh),
-                                      (int64_t)time(NULL), &fam)) {
+        src = jwtd__sessions_lookup(srv->sessions, body->refresh,
+                                    strlen(body->refresh),
+                                    (int64_t)time(NULL), &fam);
+        switch (src) {
         case JWTD__SESS_OK:
             memcpy(sid, fam.sid, JWTD__SID_LEN + 1);
             *user_id = fam.user_id;
             return 0;
         case JWTD__SESS_ERROR:
-            return jwtd__respond_error(conn, req, 500, "server_error",
-                                       "store unavailable", NULL);
+        case JWTD__SESS_UNAVAILABLE:
+            return jwtd__respond_store_failed(conn, req,
+                                              src == JWTD__SESS_UNAVAILABLE);
         default:
             *none = true;
             return 0;
@@ -423,8 +434,8 @@ unsigned jwtd__route_logout(const struct jwtd__srv *srv,
         src = jwtd__sessions_revoke(srv->sessions, sid, now);
     if (src != JWTD__SESS_OK) {
         jwtd__log(JWTD__LOG_ERROR, "logout: cannot store the revocation");
-        return jwtd__respond_error(conn, req, 500, "server_error",
-                                   "store unavailable", NULL);
+        return jwtd__respond_store_failed(conn, req,
+                                          src == JWTD__SESS_UNAVAILABLE);
     }
     jwtd__log(JWTD__LOG_INFO, "logout user=%lld sid=%s scope=%s addr=%s",
               (long long)user_id, none ? "-" : sid8,

@@ -284,6 +284,14 @@ jwtd__sessions *jwtd__sessions_new(jwtd__sstore *st,
     return s;
 }
 
+/* A store failure as a session answer: an unreachable database is worth
+ * a retry (503), anything else is an error. */
+static enum jwtd__sess_rc failed(jwtd__store_rc rc)
+{
+    return rc == JWTD__STORE_UNAVAILABLE ? JWTD__SESS_UNAVAILABLE
+                                         : JWTD__SESS_ERROR;
+}
+
 static bool random_b64(char *out, size_t out_size)
 {
     unsigned char rnd[TOKEN_BYTES];
@@ -439,6 +447,7 @@ enum jwtd__sess_rc jwtd__sessions_start(jwtd__sessions *s, int64_t user_id,
 {
     struct jwtd__family f;
     unsigned char hash[JWTD__HASH_LEN];
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
     int tries;
 
     memset(g, 0, sizeof(*g));
@@ -447,8 +456,6 @@ enum jwtd__sess_rc jwtd__sessions_start(jwtd__sessions *s, int64_t user_id,
     /* A collision of 128 random bits is not expected; the retry only
      * keeps a freak one from failing a login. */
     for (tries = 0; tries < 3; tries++) {
-        jwtd__store_rc rc;
-
         if (!random_sid(f.sid) ||
             !random_b64(g->refresh, sizeof(g->refresh)) ||
             !random_b64(g->csrf, sizeof(g->csrf)))
@@ -471,7 +478,7 @@ enum jwtd__sess_rc jwtd__sessions_start(jwtd__sessions *s, int64_t user_id,
             break;
     }
     OPENSSL_cleanse(g, sizeof(*g));
-    return JWTD__SESS_ERROR;
+    return failed(rc);
 }
 
 /* Revokes after a reuse or a refused user; the denylist entry goes in
@@ -479,9 +486,9 @@ enum jwtd__sess_rc jwtd__sessions_start(jwtd__sessions *s, int64_t user_id,
 static enum jwtd__sess_rc end_family(jwtd__sessions *s, const char *sid,
                                      int64_t now, enum jwtd__sess_rc why)
 {
-    return jwtd__sessions_revoke(s, sid, now) == JWTD__SESS_OK
-               ? why
-               : JWTD__SESS_ERROR;
+    enum jwtd__sess_rc rc = jwtd__sessions_revoke(s, sid, now);
+
+    return rc == JWTD__SESS_OK ? why : rc;
 }
 
 /* The successor of the current generation, issued and committed. */
@@ -502,7 +509,7 @@ static enum jwtd__sess_rc rotate(jwtd__sessions *s, const char *tok,
     if (rc == JWTD__STORE_NOT_FOUND)
         return JWTD__SESS_INVALID;   /* lost a race: caller re-reads */
     if (rc != JWTD__STORE_OK)
-        return JWTD__SESS_ERROR;
+        return failed(rc);
     g->refresh_expires_in = s->cfg.refresh_lifetime_s;
     return JWTD__SESS_OK;
 }
@@ -528,7 +535,7 @@ enum jwtd__sess_rc jwtd__sessions_refresh(jwtd__sessions *s,
     if (src == JWTD__STORE_NOT_FOUND)
         return JWTD__SESS_INVALID;
     if (src != JWTD__STORE_OK)
-        return JWTD__SESS_ERROR;
+        return failed(src);
     memcpy(g->sid, f.sid, sizeof(g->sid));
     memcpy(g->csrf_hash, f.csrf_hash, JWTD__HASH_LEN);
     g->user_id = f.user_id;
@@ -543,8 +550,9 @@ enum jwtd__sess_rc jwtd__sessions_refresh(jwtd__sessions *s,
             rc = rotate(s, tok, &f, now, g);
             if (rc != JWTD__SESS_INVALID)
                 return rc;
-            if (jwtd__sstore_get(s->st, f.sid, &f) != JWTD__STORE_OK)
-                return JWTD__SESS_ERROR;
+            src = jwtd__sstore_get(s->st, f.sid, &f);
+            if (src != JWTD__STORE_OK)
+                return failed(src);
             continue;
         }
         /* A token one generation back, inside the grace window after
@@ -581,7 +589,7 @@ enum jwtd__sess_rc jwtd__sessions_lookup(jwtd__sessions *s, const char *tok,
     if (src == JWTD__STORE_NOT_FOUND)
         return JWTD__SESS_INVALID;
     if (src != JWTD__STORE_OK)
-        return JWTD__SESS_ERROR;
+        return failed(src);
     if (f->revoked_at != 0 || now >= f->expires_at)
         return JWTD__SESS_INVALID;
     if (gen != f->generation &&
@@ -611,12 +619,13 @@ enum jwtd__sess_rc jwtd__sessions_revoke(jwtd__sessions *s, const char *sid,
     if (rc == JWTD__STORE_NOT_FOUND)
         return JWTD__SESS_OK;
     if (rc != JWTD__STORE_OK)
-        return JWTD__SESS_ERROR;
+        return failed(rc);
     /* Already revoked: its entry is in the list since then (loaded at
      * start or added at the time), with its original end. */
     if (!changed) {
-        if (jwtd__sstore_get(s->st, sid, &f) != JWTD__STORE_OK)
-            return JWTD__SESS_ERROR;
+        rc = jwtd__sstore_get(s->st, sid, &f);
+        if (rc != JWTD__STORE_OK)
+            return failed(rc);
         now = f.revoked_at;
     }
     return deny_add(s, sid, deny_until(s, now), now) ? JWTD__SESS_OK
@@ -641,10 +650,10 @@ enum jwtd__sess_rc jwtd__sessions_revoke_user(jwtd__sessions *s,
                                               int64_t user_id, int64_t now)
 {
     struct user_ctx c = {s, now, false};
+    jwtd__store_rc rc = jwtd__sstore_revoke_user(s->st, user_id, now,
+                                                 deny_one, &c);
 
-    if (jwtd__sstore_revoke_user(s->st, user_id, now, deny_one, &c) !=
-            JWTD__STORE_OK ||
-        c.failed)
-        return JWTD__SESS_ERROR;
-    return JWTD__SESS_OK;
+    if (rc != JWTD__STORE_OK)
+        return failed(rc);
+    return c.failed ? JWTD__SESS_ERROR : JWTD__SESS_OK;
 }

@@ -45,7 +45,8 @@ enum jwtd__sess_rc {
     JWTD__SESS_INVALID,     /* unknown, malformed, expired or revoked */
     JWTD__SESS_REUSED,      /* a rotated token replayed: family revoked */
     JWTD__SESS_DENIED,      /* the user check refused: family revoked */
-    JWTD__SESS_ERROR        /* store failure or out of memory */
+    JWTD__SESS_ERROR,       /* store failure or out of memory */
+    JWTD__SESS_UNAVAILABLE  /* the database cannot be reached: retry */
 };
 
 /* What a login or a refresh hands out. */

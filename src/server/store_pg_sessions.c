@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -58,6 +59,7 @@ struct pg_sstore {
     struct jwtd__sstore base;   /* first: the ops table */
     PGconn *conn;
     pthread_mutex_t mu;
+    time_t last_reset;          /* when the connection was last re-made */
 };
 
 struct num {
@@ -153,6 +155,7 @@ static jwtd__store_rc pg_open(const char *target, jwtd__sstore **out,
         goto out;
     }
     PQsetNoticeProcessor(st->conn, quiet, NULL);
+    st->last_reset = time(NULL);
     /* Two instances starting together may both run this; IF NOT EXISTS
      * keeps it harmless, the advisory lock keeps it from racing. */
     r = PQexec(st->conn, "BEGIN; SELECT pg_advisory_xact_lock(1786312293);");
@@ -179,12 +182,20 @@ out:
     return rc;
 }
 
-/* Locks and makes sure the connection works (one reset when broken). */
+/* Locks and makes sure the connection works.  A broken one is reset at
+ * most once a second, so that during an outage requests fail fast
+ * (503) instead of each waiting for a connection attempt. */
 static bool enter(struct pg_sstore *st)
 {
+    time_t now;
+
     pthread_mutex_lock(&st->mu);
     if (PQstatus(st->conn) == CONNECTION_OK)
         return true;
+    now = time(NULL);
+    if (now >= st->last_reset && now - st->last_reset < 1)
+        return false;
+    st->last_reset = now;
     PQreset(st->conn);
     return PQstatus(st->conn) == CONNECTION_OK;
 }

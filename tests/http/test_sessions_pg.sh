@@ -6,7 +6,8 @@
 # a throw-away PostgreSQL cluster (JWTD_TEST_PG_URL), then `jwtd serve`
 # on a postgresql:// store logs in, rotates, repeats inside the grace
 # window, logs out, and after kill -9 and a restart still refuses the
-# logged-out tokens.  Missing PostgreSQL binaries fail the test.
+# logged-out tokens; while PostgreSQL is down refresh and logout answer
+# 503 with Retry-After, and work again once it is back.  Missing PostgreSQL binaries fail the test.
 source "$(dirname "$0")/server_lib.sh"
 source "$(dirname "$0")/pg_lib.sh"
 trap 'cleanup; pg_cleanup' EXIT
@@ -83,5 +84,25 @@ http GET /api/me -H "Authorization: Bearer $A0"
 check "after kill -9 and restart: access token" "$code" 401
 refresh "$R1"
 check "after kill -9 and restart: refresh token" "$code" 401
+
+# An outage: refresh and logout answer 503 with Retry-After, never a
+# 401 that would end the session; after the restart all works again.
+login alice "$PW"
+B0=$token
+BR=$(json b.refresh_token)
+pg_stop
+refresh "$BR"
+check "refresh while PostgreSQL is down" "$code $(hdr Retry-After) $(json b.error)" \
+    "503 2 temporarily_unavailable"
+http POST /api/logout -H "Authorization: Bearer $B0"
+check "logout while PostgreSQL is down" "$code" 503
+pg_start
+sleep 1.1
+for ((i = 0; i < 20; i++)); do
+    refresh "$BR"
+    [[ $code == 200 ]] && break
+    sleep 0.5
+done
+check "refresh once PostgreSQL is back" "$code" 200
 stop_server
 summary
