@@ -29,6 +29,10 @@ for src in fuzz/fuzz_*.c; do
         targets+=("$name")
     fi
 done
+if [ ${#targets[@]} -eq 0 ]; then
+    echo "fuzz: no target named ${JWTD_FUZZ_ONLY:-} in fuzz/" >&2
+    exit 2
+fi
 if ! cmake --build "$dir" -j"$(nproc)" --target "${targets[@]}" \
         >"$dir/build.log" 2>&1; then
     tail -40 "$dir/build.log" >&2
