@@ -21,12 +21,14 @@ set format y "%.0s%c"
 set grid ytics
 set key outside right top vertical
 set xtics rotate by -30 scale 0 font ",9"
-ncol = system("head -1 " . dir . "/plot-lib.dat | wc -w") - 2
-plot for [i=2:ncol+1] dir."/plot-lib.dat" using i:xtic(1) \
-    title columnhead(i)
+# The first line names the columns: "label impl1 impl2 ...".
+ncol = system("head -1 " . dir . "/plot-lib.dat | wc -w") - 1
+set key autotitle columnhead
+plot for [i=2:ncol+1] dir."/plot-lib.dat" using i:xtic(1)
 
 set title "Server requests per second over loopback (wrk, median of rounds)"
 unset key
+set key noautotitle
 set style histogram clustered gap 1
 plot dir."/plot-server.dat" using 2:xtic(1) lc rgb "#4477aa"
 unset multiplot

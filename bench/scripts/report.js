@@ -106,7 +106,7 @@ if (present.length) {
     }
     p();
     fs.writeFileSync(path.join(dir, 'plot-lib.dat'),
-        '# label ' + present.join(' ') + '\n' + plot.map((row) =>
+        'label ' + present.join(' ') + '\n' + plot.map((row) =>
             row.map((v, i) => i === 0 ? `"${v}"` :
                 Number.isFinite(v) ? Math.round(v) : '-').join(' ')).join('\n') +
         '\n');
