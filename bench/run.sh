@@ -22,7 +22,8 @@
 # Environment: ROUNDS (5), SECS per library run (1), WRK_SECS (5),
 # JWTD_BUILD (build-bench, relative to the repository or absolute),
 # JWTD_SRC (the tree to build), JWTD_BIN (jwtd binary, default
-# JWTD_BUILD's), OUT (bench/out), THREADS (nproc).
+# JWTD_BUILD's), OUT (bench/out), THREADS (nproc), LIB_OPS and LIB_IMPLS
+# (space-separated subsets for the lib target).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -103,9 +104,10 @@ lib_one() {
 }
 
 t_lib() {
-    local impls=(jwtd libjwt fast-jwt jsonwebtoken jose openssl-raw)
-    local ops=(hs256-verify hs256-sign es256-verify rs256-verify
-               eddsa-verify eddsa-sign)
+    local impls=(${LIB_IMPLS:-jwtd libjwt fast-jwt jsonwebtoken jose
+                 openssl-raw})
+    local ops=(${LIB_OPS:-hs256-verify hs256-sign es256-verify rs256-verify
+               eddsa-verify eddsa-sign})
     [ -d "$FIX" ] || t_fixtures
     : > "$OUT/lib.tsv"
     log "lib: $ROUNDS rounds x ${#ops[@]} ops x ${#impls[@]} impls x" \
