@@ -88,14 +88,22 @@ static const char sql_user_get_id[] =
 static const char sql_user_each[] =
     "SELECT " USER_COLS " FROM users ORDER BY name COLLATE \"C\"";
 static const char sql_user_count[] = "SELECT count(*) FROM users";
+/* User changes announce "user <id>" to every instance's watcher in
+ * their own transaction (the statement is one), so the user caches of
+ * protected routes (user_cache.h) drop the record as the change
+ * commits.  The SELECT returns one row per changed user, so the row
+ * count still tells whether a user was found. */
+#define USER_NOTIFY \
+    " RETURNING id) SELECT pg_notify('jwtd_sync', 'user ' || id) FROM u"
 static const char sql_user_passwd[] =
-    "UPDATE users SET password_hash = $2, sessions_valid_after = $3"
-    " WHERE name = $1";
+    "WITH u AS (UPDATE users SET password_hash = $2,"
+    " sessions_valid_after = $3 WHERE name = $1" USER_NOTIFY;
 static const char sql_user_disable[] =
-    "UPDATE users SET disabled = $2::boolean,"
+    "WITH u AS (UPDATE users SET disabled = $2::boolean,"
     " sessions_valid_after = CASE WHEN $2::boolean THEN $3::bigint"
-    " ELSE sessions_valid_after END WHERE name = $1";
-static const char sql_user_del[] = "DELETE FROM users WHERE name = $1";
+    " ELSE sessions_valid_after END WHERE name = $1" USER_NOTIFY;
+static const char sql_user_del[] =
+    "WITH u AS (DELETE FROM users WHERE name = $1" USER_NOTIFY;
 /* Rotation takes the table's write lock first: under READ COMMITTED two
  * rotations could otherwise each retire the old key and leave two
  * active ones.  Readers are not blocked. */
