@@ -105,7 +105,7 @@ static double arg_num(const char *s, double dflt)
 
 int bench_main(int argc, char **argv, const struct bench_impl *impl)
 {
-    static struct slot slots[MAX_THREADS];
+    static _Alignas(64) struct slot slots[MAX_THREADS];
     struct worker workers[MAX_THREADS];
     int unsupported = 0, nthreads, rc = 1, failed = 0;
     double secs, warm, t0, t1;
