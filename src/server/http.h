@@ -20,6 +20,8 @@
 
 #include "jwtd/jwtd.h"
 #include "server/client_addr.h"
+#include "server/keyset.h"
+#include "server/user_cache.h"
 #include "server/sessions.h"
 #include "server/store.h"
 #include "server/throttle.h"
@@ -38,6 +40,8 @@
 #define JWTD__HTTP_MAX_PER_IP 512u
 /* Seconds a connection may sit idle (slow clients, keep-alive). */
 #define JWTD__HTTP_TIMEOUT 15u
+/* Hex digits of an instance name (struct jwtd__srv). */
+#define JWTD__INSTANCE_LEN 16
 /* Seconds a graceful shutdown waits for in-flight requests. */
 #define JWTD__HTTP_DRAIN_SECONDS 10
 
@@ -54,12 +58,17 @@ enum jwtd__log_level {
  * throttle serialise themselves). */
 struct jwtd__srv {
     jwtd__store *store;
-    jwtd_keyring *ring;         /* verification keys (owned) */
-    const jwtd_key *sign_key;   /* borrowed from ring */
-    jwtd_alg sign_alg;
-    jwtd_alg algs[JWTD_ALG__COUNT]; /* verification allow-list */
-    size_t alg_count;
-    char *jwks;                 /* cached JWKS document (owned) */
+    /* The keys: an immutable snapshot swapped by the store watcher when
+     * they change (keyset.h); take it with jwtd__keyholder_acquire for
+     * one verification or signature and give it back (owned). */
+    jwtd__keyholder *keys;
+    /* The user records protected routes check, dropped by the store
+     * watcher when another process changes them (owned; PostgreSQL
+     * only, NULL on SQLite). */
+    jwtd__user_cache *users;
+    /* This process's random name in the announcements it sends to the
+     * other instances (serve_sync.h); "" until the watcher starts. */
+    char instance[JWTD__INSTANCE_LEN + 1];
     char *expires_in;           /* span text as configured (owned) */
     int64_t expires_s;          /* exp - iat of issued tokens */
     char *issuer;               /* NULL when not configured (owned) */
@@ -235,6 +244,8 @@ struct jwtd__auth {
     jwtd_token *token;
     struct jwtd__user user;
     bool by_cookie;             /* the access cookie, not a header */
+    bool unavailable;           /* the user could not be read: the store
+                                 * is unreachable (503, issue 8) */
     char verify_msg[256];       /* why verification failed */
 };
 void jwtd__auth_clear(struct jwtd__auth *a);

@@ -17,10 +17,15 @@
  * HttpOnly access cookie instead of the header, verified the same way,
  * and then the request must carry the session's CSRF proof.
  *
- * Known cost: the user lookup goes to SQLite on every protected request.
- * It is a primary-key read (tens of microseconds) but it serialises on
- * the store; a cache with invalidation belongs here once several
- * instances share a database.
+ * Keys come from the current snapshot (keyset.h), held only for the
+ * verification, so a rotation seen by the store watcher applies to the
+ * next request without a lock.  When the store cannot be reached and
+ * this process has no recent record of the user, the answer is 503 with
+ * Retry-After (issue 8), never a 401 that would look like a bad token.
+ *
+ * The user record comes from the user cache (user_cache.h), which the
+ * store watcher empties of a user as soon as any process changes it,
+ * so a protected request normally costs no database round trip.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -104,11 +109,13 @@ static const char *check_user(const struct jwtd__srv *srv,
      * token. */
     if (!jwtd_token_claim_number(a->token, "iat", &iat))
         return "no iat";
-    src = jwtd__store_user_get_by_id(srv->store, id, &a->user);
+    src = jwtd__user_cache_get(srv->users, srv->store, id,
+                               (int64_t)time(NULL), &a->user);
     if (src == JWTD__STORE_NOT_FOUND)
         return "user no longer exists";
     if (src != JWTD__STORE_OK) {
         *store_failed = true;
+        a->unavailable = src == JWTD__STORE_UNAVAILABLE;
         return "store error";
     }
     if (a->user.disabled)
@@ -125,6 +132,7 @@ struct refusal {
     const char *desc;
     const char *log;
     bool store_failed;
+    bool unavailable;           /* the store said UNAVAILABLE */
 };
 
 static bool refuse(struct refusal *r, unsigned status, const char *desc,
@@ -215,6 +223,9 @@ static bool check(const struct jwtd__srv *srv, struct MHD_Connection *conn,
     const char *tok, *sid, *reason;
     const char *aud[1], *iss[1];
     size_t tok_len, sid_len;
+    const struct jwtd__keyset *ks;
+    unsigned ticket;
+    jwtd_err vrc;
 
     memset(out, 0, sizeof(*out));
     memset(r, 0, sizeof(*r));
@@ -229,9 +240,10 @@ static bool check(const struct jwtd__srv *srv, struct MHD_Connection *conn,
     /* RFC 8725 3.1: the algorithms are the server's, never the
      * token's; RFC 7519 4.1.1 and 4.1.3: issuer and audience when the
      * server is configured with them. */
+    ks = jwtd__keyholder_acquire(srv->keys, &ticket);
     jwtd_verify_opts_init(&opts);
-    opts.algorithms = srv->algs;
-    opts.algorithm_count = srv->alg_count;
+    opts.algorithms = ks->algs;
+    opts.algorithm_count = ks->alg_count;
     opts.max_token_size = JWTD_DEFAULT_MAX_TOKEN;
     if (srv->issuer != NULL) {
         iss[0] = srv->issuer;
@@ -244,8 +256,11 @@ static bool check(const struct jwtd__srv *srv, struct MHD_Connection *conn,
         opts.audience_count = 1;
     }
     memset(&err, 0, sizeof(err));
-    if (jwtd_verify_ring(tok, tok_len, srv->ring, &opts, &out->token,
-                         &err) != JWTD_OK) {
+    vrc = jwtd_verify_ring(tok, tok_len, ks->ring, &opts, &out->token,
+                           &err);
+    /* The token keeps no pointer into the snapshot once verified. */
+    jwtd__keyholder_release(srv->keys, ticket);
+    if (vrc != JWTD_OK) {
         jwtd__log(JWTD__LOG_INFO, "token refused: %s addr=%s",
                   err.message, addr);
         r->status = 401;
@@ -274,10 +289,14 @@ static bool check(const struct jwtd__srv *srv, struct MHD_Connection *conn,
         return refuse(r, 401, jwtd_strerror(JWTD_ERR_TOKEN),
                       "session ended (logout or revocation)");
     reason = check_user(srv, out, &r->store_failed);
+    r->unavailable = out->unavailable;
     if (reason == NULL)
         return true;
+    /* The database is away and this process holds no recent record of
+     * the user (store_stale.h): a passing condition, 503 (issue 8). */
     if (r->store_failed)
-        return refuse(r, 500, "store unavailable", reason);
+        return refuse(r, r->unavailable ? 503 : 500, "store unavailable",
+                      reason);
     return refuse(r, 401, jwtd_strerror(JWTD_ERR_TOKEN), reason);
 }
 
@@ -303,9 +322,8 @@ unsigned jwtd__authenticate(const struct jwtd__srv *srv,
     } else if (r.status == 403) {
         status = jwtd__respond_error(conn, req, 403, "forbidden", r.desc,
                                      NULL);
-    } else if (r.status == 500) {
-        status = jwtd__respond_error(conn, req, 500, "server_error",
-                                     r.desc, NULL);
+    } else if (r.status == 500 || r.status == 503) {
+        status = jwtd__respond_store_failed(conn, req, r.status == 503);
     } else {
         status = jwtd__respond_unauthorized(conn, req, r.desc);
     }

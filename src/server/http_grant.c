@@ -66,11 +66,15 @@ static char *sign_access(const struct jwtd__srv *srv,
     const char *aud[1];
     char *claims = claims_json(u, g, cookies);
     char *token = NULL;
+    const struct jwtd__keyset *ks;
+    unsigned ticket;
 
     if (claims == NULL)
         return NULL;
+    /* The snapshot is held for this one signature only (keyset.h). */
+    ks = jwtd__keyholder_acquire(srv->keys, &ticket);
     jwtd_sign_opts_init(&opts);
-    opts.alg = srv->sign_alg;
+    opts.alg = ks->sign_alg;
     opts.expires_in = srv->expires_in;
     opts.spans_digits_are_seconds = true;
     opts.issuer = srv->issuer;
@@ -80,11 +84,12 @@ static char *sign_access(const struct jwtd__srv *srv,
         opts.audience_count = 1;
     }
     memset(&err, 0, sizeof(err));
-    if (jwtd_sign(claims, strlen(claims), srv->sign_key, &opts, &token,
+    if (jwtd_sign(claims, strlen(claims), ks->sign_key, &opts, &token,
                   &err) != JWTD_OK) {
         jwtd__log(JWTD__LOG_ERROR, "signing failed: %s", err.message);
         token = NULL;
     }
+    jwtd__keyholder_release(srv->keys, ticket);
     free(claims);
     return token;
 }

@@ -11,7 +11,10 @@
  * client address; never the password or the token.  Before any
  * password work the login throttle (throttle.h) may answer 429 with
  * Retry-After; a good login starts a session (sessions.h) and answers
- * with an access token and a refresh token.
+ * with an access token and a refresh token.  A store that cannot be
+ * reached answers 503 with Retry-After (issue 8); with PostgreSQL every
+ * outcome is announced to the other instances, whose throttles count it
+ * too (serve_sync.h).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,6 +28,7 @@
 
 #include "server/auth.h"
 #include "server/http.h"
+#include "server/serve_sync.h"
 
 enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM };
 
@@ -119,6 +123,7 @@ unsigned jwtd__route_login(const struct jwtd__srv *srv,
 {
     static const char *const challenge[] = {"WWW-Authenticate",
                                             "Bearer realm=\"jwtd\"", NULL};
+    jwtd__store_rc src;
     struct jwtd__login_form form;
     struct jwtd__user user;
     enum body_kind kind = body_kind(conn);
@@ -179,18 +184,30 @@ unsigned jwtd__route_login(const struct jwtd__srv *srv,
     /* An unacceptable name can match no user; checking it as "" still
      * spends the dummy argon2id run so it is not faster (SV-02). */
     memset(&user, 0, sizeof(user));
-    ok = jwtd__login_check(srv->store, canonical, form.password,
-                           form.password_len, &user);
+    ok = jwtd__login_check_rc(srv->store, canonical, form.password,
+                              form.password_len, &user, &src);
     jwtd__login_form_clear(&form);
+    if (!ok && src != JWTD__STORE_OK) {
+        /* The database is away (issue 8): not a failed guess, so the
+         * throttle does not count it, and not a 401 that would tell a
+         * user the password is wrong. */
+        jwtd__log(JWTD__LOG_ERROR, "login user=%s outcome=unavailable "
+                  "addr=%s: %s", logname, req->addr,
+                  jwtd__store_strerror(src));
+        return jwtd__respond_store_failed(conn, req,
+                                          src == JWTD__STORE_UNAVAILABLE);
+    }
     jwtd__log(JWTD__LOG_INFO, "login user=%s outcome=%s addr=%s", logname,
               ok ? "ok" : "denied", req->addr);
     if (!ok) {
         jwtd__throttle_failure(srv->throttle, canonical, req->addr, now);
+        jwtd__serve_sync_login(srv, false, canonical, req->addr, now);
         return jwtd__respond_error(conn, req, 401, "invalid_credentials",
                                    "wrong user name or password",
                                    challenge);
     }
     jwtd__throttle_success(srv->throttle, canonical, req->addr, now);
+    jwtd__serve_sync_login(srv, true, canonical, req->addr, now);
     rc = start_session(srv, conn, req, &user);
     jwtd__user_clear(&user);
     return rc;

@@ -76,15 +76,53 @@ unsigned jwtd__route_healthz(const struct jwtd__srv *srv,
                          sizeof(body) - 1, JWTD__RESP_NO_STORE, NULL);
 }
 
+/* Whether an If-None-Match value lists etag (RFC 9110 13.1.2: a
+ * comma-separated list of entity tags, or "*"; the weak comparison of
+ * 13.2.3 applies, so a W/ prefix is ignored). */
+static bool etag_matches(const char *inm, const char *etag)
+{
+    size_t n = strlen(etag);
+    const char *p = inm;
+
+    while (p != NULL && *p != '\0') {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (p[0] == '*')
+            return true;
+        if (p[0] == 'W' && p[1] == '/')
+            p += 2;
+        if (strncmp(p, etag, n) == 0 &&
+            (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
+            return true;
+        p = strchr(p, ',');
+    }
+    return false;
+}
+
 unsigned jwtd__route_jwks(const struct jwtd__srv *srv,
                           struct MHD_Connection *conn,
                           struct jwtd__req *req)
 {
     /* Public keys only (jwtd_keyring_to_jwks never writes a secret);
      * cacheable for five minutes so that relying parties do not fetch
-     * it per request, short enough for a rotation to spread. */
-    const char *hdrs[] = {"Cache-Control", "public, max-age=300", NULL};
+     * it per request, short enough for a rotation to spread; the ETag
+     * lets them revalidate for the price of a 304.  The document comes
+     * from the current key snapshot, so it follows rotations. */
+    char etag[JWTD__ETAG_SIZE];
+    const char *hdrs[] = {"Cache-Control", "public, max-age=300",
+                          "ETag", etag, NULL};
+    const char *inm = MHD_lookup_connection_value(
+        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    const struct jwtd__keyset *ks;
+    unsigned ticket, rc;
 
-    return jwtd__respond(conn, req, 200, "application/json", srv->jwks,
-                         strlen(srv->jwks), 0, hdrs);
+    ks = jwtd__keyholder_acquire(srv->keys, &ticket);
+    memcpy(etag, ks->etag, sizeof(etag));
+    if (inm != NULL && etag_matches(inm, ks->etag))
+        rc = jwtd__respond(conn, req, 304, NULL, "", 0, 0, hdrs);
+    else
+        rc = jwtd__respond(conn, req, 200, "application/json", ks->jwks,
+                           ks->jwks_len, 0, hdrs);
+    jwtd__keyholder_release(srv->keys, ticket);
+    return rc;
 }

@@ -26,6 +26,7 @@
 #include "server/http.h"
 #include "server/password.h"
 #include "server/serve_config.h"
+#include "server/serve_sync.h"
 
 /* The largest key file read for --key. */
 #define MAX_KEY_FILE (1024 * 1024)
@@ -87,23 +88,42 @@ out:
     return buf;
 }
 
-static jwtd_alg alg_of(const jwtd_key *k)
+/* Gives every key of a --key file a kid: a token must always name its
+ * key (issue 4), and a file's own kid is kept.  RFC 7638's thumbprint
+ * is stable, so instances given the same file agree on it. */
+static bool name_file_keys(jwtd_keyring *ring, char *errbuf, size_t errlen)
 {
-    jwtd_alg a = jwtd_key_alg(k);
+    char tp[JWTD__THUMBPRINT_SIZE];
+    size_t i;
 
-    return a != JWTD_ALG_UNKNOWN ? a : jwtd_key_default_alg(k);
+    for (i = 0; i < jwtd_keyring_count(ring); i++) {
+        /* The ring hands out const keys; naming one before anything
+         * else can see the ring is safe (lookups compare kids on each
+         * call, nothing is indexed). */
+        jwtd_key *k = (jwtd_key *)jwtd_keyring_at(ring, i);
+
+        if (jwtd_key_kid(k) != NULL)
+            continue;
+        if (!jwtd__key_thumbprint(k, tp) ||
+            jwtd_key_set_kid(k, tp) != JWTD_OK) {
+            snprintf(errbuf, errlen, "--key: cannot compute a kid for "
+                     "key %zu", i + 1);
+            return false;
+        }
+    }
+    return true;
 }
 
-/* Loads the keys: from --key, or from the store (after first run made
- * one).  Picks the signing key and the verification allow-list. */
+/* Loads the keys into the first snapshot: from --key, or from the
+ * store (after first run made one).  keep_s is how long a retired
+ * stored key keeps verifying. */
 static bool load_keys(struct jwtd__srv *srv, const char *key_path,
-                      char *errbuf, size_t errlen)
+                      int64_t keep_s, char *errbuf, size_t errlen)
 {
-    char *active_kid = NULL;
-    size_t i, j, n;
-    bool ok = false;
+    struct jwtd__keyset *ks = NULL;
 
     if (key_path != NULL) {
+        jwtd_keyring *ring = NULL;
         jwtd_error err;
         size_t len = 0;
         char *data = read_key_file(key_path, &len, errbuf, errlen);
@@ -111,52 +131,56 @@ static bool load_keys(struct jwtd__srv *srv, const char *key_path,
         if (data == NULL)
             return false;
         memset(&err, 0, sizeof(err));
-        if (jwtd_keyring_load(data, len, &srv->ring, &err) != JWTD_OK)
+        if (jwtd_keyring_load(data, len, &ring, &err) != JWTD_OK)
             snprintf(errbuf, errlen, "--key: %s", err.message);
         /* The file may hold a secret. */
         memset(data, 0, len);
         free(data);
-        if (srv->ring == NULL)
+        if (ring == NULL)
             return false;
-    } else if (jwtd__keys_load(srv->store, &srv->ring, &active_kid, errbuf,
-                               errlen) != JWTD__STORE_OK) {
+        if (!name_file_keys(ring, errbuf, errlen)) {
+            jwtd_keyring_free(ring);
+            return false;
+        }
+        ks = jwtd__keyset_new(ring, NULL, errbuf, errlen);
+    } else if (jwtd__keyset_load(srv->store, keep_s, (int64_t)time(NULL),
+                                 NULL, &ks, errbuf, errlen) !=
+               JWTD__STORE_OK) {
         return false;
     }
-    n = jwtd_keyring_count(srv->ring);
-    if (active_kid != NULL)
-        srv->sign_key = jwtd_keyring_find(srv->ring, active_kid,
-                                          strlen(active_kid));
-    for (i = 0; srv->sign_key == NULL && i < n; i++) {
-        const jwtd_key *k = jwtd_keyring_at(srv->ring, i);
+    if (ks == NULL)
+        return false;
+    srv->keys = jwtd__keyholder_new(ks);
+    if (srv->keys == NULL) {
+        snprintf(errbuf, errlen, "out of memory");
+        return false;
+    }
+    return true;
+}
 
-        if (jwtd_key_get_type(k) == JWTD_KEY_HMAC || jwtd_key_is_private(k))
-            srv->sign_key = k;
-    }
-    if (srv->sign_key == NULL) {
-        snprintf(errbuf, errlen, "no key that can sign (a secret or a "
-                 "private key) in %s", key_path ? key_path : "the store");
-        goto out;
-    }
-    srv->sign_alg = alg_of(srv->sign_key);
-    /* The allow-list is the algorithms of our own keys, nothing the
-     * token could choose (RFC 8725 3.1). */
-    for (i = 0; i < n; i++) {
-        jwtd_alg a = alg_of(jwtd_keyring_at(srv->ring, i));
+/* --alg (issue 4): the stored active key must be of this algorithm; when
+ * it is not, a new key is generated and made active now, the old one
+ * retired and still verifying.  Several instances starting together
+ * may each rotate once; all end on a key of the asked algorithm. */
+static bool want_alg(jwtd__store *st, jwtd_alg want, char *errbuf,
+                     size_t errlen)
+{
+    char kid[JWTD__KID_SIZE];
+    jwtd_alg have;
 
-        for (j = 0; j < srv->alg_count && srv->algs[j] != a; j++)
-            ;
-        if (j == srv->alg_count && a != JWTD_ALG_UNKNOWN &&
-            a != JWTD_ALG_NONE && srv->alg_count < JWTD_ALG__COUNT)
-            srv->algs[srv->alg_count++] = a;
+    if (jwtd__keys_active_alg(st, &have) != JWTD__STORE_OK) {
+        snprintf(errbuf, errlen, "cannot read the active key");
+        return false;
     }
-    if (jwtd_keyring_to_jwks(srv->ring, &srv->jwks) != JWTD_OK) {
-        snprintf(errbuf, errlen, "cannot build the JWKS");
-        goto out;
-    }
-    ok = true;
-out:
-    free(active_kid);
-    return ok;
+    if (have == want)
+        return true;
+    if (jwtd__keys_generate(st, want, kid, errbuf, errlen) !=
+        JWTD__STORE_OK)
+        return false;
+    jwtd__log(JWTD__LOG_INFO, "--alg %s: generated key %s and made it "
+              "active (the %s key is retired, still verifying)",
+              jwtd_alg_name(want), kid, jwtd_alg_name(have));
+    return true;
 }
 
 /* Reads --expires-in as whole seconds when it is only digits (DESIGN.md:
@@ -298,12 +322,23 @@ static void banner(const char *bind, unsigned port, unsigned threads,
     fprintf(stderr, "  Press Ctrl-C to stop.\n");
 }
 
+static void log_keys(jwtd__keyholder *keys)
+{
+    unsigned ticket;
+    const struct jwtd__keyset *ks = jwtd__keyholder_acquire(keys, &ticket);
+
+    jwtd__log(JWTD__LOG_INFO, "started alg=%s kid=%s keys=%zu",
+              jwtd_alg_name(ks->sign_alg), jwtd_key_kid(ks->sign_key),
+              jwtd_keyring_count(ks->ring));
+    jwtd__keyholder_release(keys, ticket);
+}
+
 static void srv_clear(struct jwtd__srv *srv)
 {
     jwtd__sessions_free(srv->sessions);
     jwtd__throttle_free(srv->throttle);
-    jwtd_keyring_free(srv->ring);
-    free(srv->jwks);
+    jwtd__keyholder_free(srv->keys);
+    jwtd__user_cache_free(srv->users);
     free(srv->expires_in);
     free(srv->issuer);
     free(srv->audience);
@@ -334,6 +369,9 @@ static int run(const struct jwtd__serve_config *cfg)
     const char *usage;
     unsigned port, threads = worker_threads();
     bool admin_created = false;
+    struct jwtd__serve_sync watch;
+    jwtd_alg alg = JWTD_ALG_HS256;
+    int64_t keep_s;
     sigset_t sigs;
     int sig = 0, rc = 1;
 
@@ -347,6 +385,25 @@ static int run(const struct jwtd__serve_config *cfg)
         free(srv.expires_in);
         return usage_error("--expires-in must be a time span of at least "
                            "1 second: 3600, 15m, 1h, 2 days");
+    }
+    /* A retired key verifies while a token it signed can live: the
+     * token lifetime plus a minute of clock difference between
+     * instances. */
+    keep_s = srv.expires_s + 60;
+    if (v[JWTD__OPT_ALG] != NULL) {
+        alg = jwtd_alg_from_name(v[JWTD__OPT_ALG],
+                                 strlen(v[JWTD__OPT_ALG]));
+        if (alg == JWTD_ALG_UNKNOWN || alg == JWTD_ALG_NONE) {
+            free(srv.expires_in);
+            return usage_error("--alg must be HS256, HS384, HS512, RS256, "
+                               "RS384, RS512, PS256, PS384, PS512, ES256, "
+                               "ES384, ES512 or EdDSA");
+        }
+        if (v[JWTD__OPT_KEY] != NULL) {
+            free(srv.expires_in);
+            return usage_error("--alg chooses the stored key; it does not "
+                               "go with --key");
+        }
     }
     usage = session_settings(&srv, v, &sess_cfg, &policy);
     if (usage != NULL) {
@@ -370,12 +427,18 @@ static int run(const struct jwtd__serve_config *cfg)
                              &admin_created, errbuf, sizeof(errbuf)) !=
             JWTD__STORE_OK ||
         (v[JWTD__OPT_KEY] == NULL &&
-         jwtd__firstrun_key(srv.store, JWTD_ALG_HS256, stderr, errbuf,
+         jwtd__firstrun_key(srv.store, alg, stderr, errbuf,
                             sizeof(errbuf)) != JWTD__STORE_OK)) {
         jwtd__log(JWTD__LOG_ERROR, "first run: %s", errbuf);
         goto out;
     }
-    if (!load_keys(&srv, v[JWTD__OPT_KEY], errbuf, sizeof(errbuf))) {
+    if (v[JWTD__OPT_KEY] == NULL && v[JWTD__OPT_ALG] != NULL &&
+        !want_alg(srv.store, alg, errbuf, sizeof(errbuf))) {
+        jwtd__log(JWTD__LOG_ERROR, "--alg: %s", errbuf);
+        goto out;
+    }
+    if (!load_keys(&srv, v[JWTD__OPT_KEY], keep_s, errbuf,
+                   sizeof(errbuf))) {
         jwtd__log(JWTD__LOG_ERROR, "keys: %s", errbuf);
         rc = v[JWTD__OPT_KEY] != NULL ? 2 : 1;
         goto out;
@@ -390,6 +453,18 @@ static int run(const struct jwtd__serve_config *cfg)
     srv.sessions = jwtd__sessions_new(sstore, &sess_cfg,
                                       (int64_t)time(NULL));
     srv.throttle = jwtd__throttle_new(&policy);
+    /* On PostgreSQL the user records of protected routes are kept in
+     * memory, dropped by the watcher when any process changes one; an
+     * entry lives at most one resync period, the bound on staleness
+     * should a notification be lost.  SQLite reads are local and
+     * cheap, and there a change by `jwtd user` shows on the very next
+     * request. */
+    if (jwtd__store_is_pg(v[JWTD__OPT_DB]) &&
+        (srv.users = jwtd__user_cache_new(JWTD__USER_CACHE_SLOTS,
+                                          JWTD__SYNC_RESYNC_S)) == NULL) {
+        jwtd__log(JWTD__LOG_ERROR, "out of memory");
+        goto out;
+    }
     if (srv.sessions == NULL || srv.throttle == NULL) {
         jwtd__log(JWTD__LOG_ERROR, "cannot load the sessions");
         goto out;
@@ -412,18 +487,29 @@ static int run(const struct jwtd__serve_config *cfg)
         jwtd__log(JWTD__LOG_ERROR, "%s", errbuf);
         goto out;
     }
+    /* The store watcher (issues 4 and 8): key changes and revocations
+     * made by other processes reach this one within a second.  Its
+     * thread inherits the blocked signals. */
+    if (!jwtd__serve_sync_start(&watch, &srv, v[JWTD__OPT_DB],
+                                v[JWTD__OPT_KEY] == NULL, keep_s, errbuf,
+                                sizeof(errbuf))) {
+        jwtd__log(JWTD__LOG_ERROR, "%s", errbuf);
+        jwtd__http_stop(http);
+        goto out;
+    }
     banner(v[JWTD__OPT_BIND], jwtd__http_port(http), threads,
            v[JWTD__OPT_DB], admin_created);
-    jwtd__log(JWTD__LOG_INFO, "started alg=%s keys=%zu expires_in=%llds "
+    log_keys(srv.keys);
+    jwtd__log(JWTD__LOG_INFO, "started expires_in=%llds "
               "refresh_expires_in=%llds grace=%llds cookie_mode=%d "
-              "revoked_sessions=%zu", jwtd_alg_name(srv.sign_alg),
-              jwtd_keyring_count(srv.ring), (long long)srv.expires_s,
+              "revoked_sessions=%zu", (long long)srv.expires_s,
               (long long)sess_cfg.refresh_lifetime_s,
               (long long)sess_cfg.grace_s, srv.cookie_mode ? 1 : 0,
               jwtd__sessions_denied_count(srv.sessions));
     while (sigwait(&sigs, &sig) != 0)
         ;
     jwtd__log(JWTD__LOG_INFO, "signal %d: shutting down", sig);
+    jwtd__serve_sync_stop(&watch);
     jwtd__http_stop(http);
     jwtd__log(JWTD__LOG_INFO, "stopped");
     rc = 0;

@@ -36,6 +36,9 @@ const char jwtd__serve_usage[] =
     "  --audience AUD     aud claim to sign and require\n"
     "  --key FILE         sign and verify with this key (secret, PEM, JWK\n"
     "                     or JWKS) instead of the stored one\n"
+    "  --alg ALG          algorithm of the stored signing key (HS256,\n"
+    "                     ES256, EdDSA, ...): when the active key has\n"
+    "                     another, a new one is made active at start\n"
     "  --log-level LEVEL  error, warn, info (default) or debug\n"
     "  --refresh-expires-in SPAN  refresh token lifetime (default 14d)\n"
     "  --refresh-grace SEC  seconds a rotated refresh token may be\n"
@@ -84,6 +87,7 @@ static const struct opt_def defs[JWTD__OPT__COUNT] = {
                                  "1m"},
     [JWTD__OPT_LOGIN_LOCKOUT_MAX] = {"login-lockout-max",
                                      "JWTD_LOGIN_LOCKOUT_MAX", "15m"},
+    [JWTD__OPT_ALG] = {"alg", "JWTD_ALG", NULL},
 };
 
 static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)

@@ -33,6 +33,7 @@ enum jwtd__serve_opt {
     JWTD__OPT_LOGIN_MAX_FAILURES,
     JWTD__OPT_LOGIN_LOCKOUT,
     JWTD__OPT_LOGIN_LOCKOUT_MAX,
+    JWTD__OPT_ALG,
     JWTD__OPT__COUNT
 };
 

@@ -96,12 +96,15 @@ jwtd__store_rc jwtd__user_cache_get(jwtd__user_cache *c, jwtd__store *st,
                                     int64_t id, int64_t now,
                                     struct jwtd__user *out)
 {
-    struct slot *s = slot_of(c, id);
+    struct slot *s;
     struct jwtd__user fresh;
     uint_fast64_t gen;
     jwtd__store_rc rc;
     bool hit = false;
 
+    if (c == NULL)
+        return jwtd__store_user_get_by_id(st, id, out);
+    s = slot_of(c, id);
     memset(out, 0, sizeof(*out));
     pthread_mutex_lock(&s->mu);
     if (s->used && s->u.id == id && now >= s->fetched_at &&

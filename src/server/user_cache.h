@@ -32,7 +32,10 @@ void jwtd__user_cache_free(jwtd__user_cache *c);
 /* The user with this id: from memory when an entry younger than
  * max_age_s is there, else from the store (jwtd__store_user_get_by_id,
  * with its outage fallback), kept for next time.  Returns as the
- * store; out is cleared first and freed with jwtd__user_clear. */
+ * store; out is cleared first and freed with jwtd__user_clear.  With c
+ * NULL it is the store's read alone (a server on SQLite, where the read
+ * is local and a change by `jwtd user` must show on the very next
+ * request, not after the watcher's next poll). */
 jwtd__store_rc jwtd__user_cache_get(jwtd__user_cache *c, jwtd__store *st,
                                     int64_t id, int64_t now,
                                     struct jwtd__user *out);

@@ -8,7 +8,7 @@
 # on a postgresql:// URL, `jwtd serve` answering a login from it, and
 # the database stopped mid-run: CLI commands fail cleanly with exit 1,
 # the running server keeps serving the tokens it can verify, refuses
-# what it cannot check with a 5xx (a login: 401 for now, see below),
+# what it cannot check with 503 and Retry-After (a login too),
 # never crashes, and recovers once PostgreSQL is back.  Missing
 # PostgreSQL binaries fail the test.
 source "$(dirname "$0")/server_lib.sh"
@@ -149,18 +149,18 @@ check "me, database down" "$code $body" \
     '200 {"sub":"1","name":"alice","roles":["admin"]}'
 http POST /api/posts -H "Authorization: Bearer $alice"
 check "posts, database down" "$code" 200
-# ...one it cannot check is a 5xx, not a pass and not a crash...
+# ...one it cannot check is a 503 with Retry-After (issue 8), not a
+# pass, not a 401 and not a crash...
 http GET /api/me -H "Authorization: Bearer $bob"
 check "unchecked user, database down" "$code $(json b.error)" \
-    "500 server_error"
-# A login cannot be checked either.  jwtd__login_check (password.c)
-# answers a store failure like an unknown user, so routes_login.c says
-# 401; issue 8 wants a 503 with Retry-After there, which needs the login
-# route to see JWTD__STORE_UNAVAILABLE (docs/STORE.md).  Pinned as it
-# is today so the change shows here.
+    "503 temporarily_unavailable"
+check "unchecked user, database down: Retry-After" "$(hdr Retry-After)" 2
+# A login cannot be checked either: 503 with Retry-After, never the 401
+# of a wrong password (jwtd__login_check_rc tells them apart).
 login alice "$PW"
 check "login, database down" "$code $(json b.error)" \
-    "401 invalid_credentials"
+    "503 temporarily_unavailable"
+check "login, database down: Retry-After" "$(hdr Retry-After)" 2
 http GET /healthz
 check "healthz, database down" "$code" 200
 kill -0 "$SERVER_PID" 2>/dev/null || fail "server died: $(tail "$LOG")"

@@ -152,6 +152,24 @@ static void test_hit_and_drop(void **state)
     jwtd__user_cache_free(c);
 }
 
+/* Without a cache every read is the store's, hash included. */
+static void test_null_cache_reads_through(void **state)
+{
+    struct fixture *f = *state;
+    struct jwtd__user u;
+
+    assert_int_equal(jwtd__user_cache_get(NULL, f->st, f->id, 1, &u),
+                     JWTD__STORE_OK);
+    assert_string_equal(u.password_hash, "$argon2id$fake");
+    jwtd__user_clear(&u);
+    assert_int_equal(jwtd__store_user_set_disabled(f->other, "alice", true),
+                     JWTD__STORE_OK);
+    assert_int_equal(jwtd__user_cache_get(NULL, f->st, f->id, 2, &u),
+                     JWTD__STORE_OK);
+    assert_true(u.disabled);
+    jwtd__user_clear(&u);
+}
+
 static void test_bad_sizes(void **state)
 {
     (void)state;
@@ -232,6 +250,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_hit_and_drop),
+        T(test_null_cache_reads_through),
         cmocka_unit_test(test_bad_sizes),
     };
     const struct CMUnitTest pg_tests[] = {
