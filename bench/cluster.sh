@@ -141,12 +141,13 @@ grep -q '^## Scale-out' "$results" || cat >>"$results" <<'EOF'
 
 ## Scale-out
 
-`bench/cluster.sh`: POST /api/posts (HS256 bearer token, the user read
-from PostgreSQL per request) through one nginx in front of 1, 2 and 3
-`jwtd serve` sharing one PostgreSQL, all on this one 2-core machine
-together with wrk.  Median of the rounds.  On one machine the instances
-compete for the same two cores, so this measures what the shared parts
-cost, not what more machines give; see docs/SCALING.md.
+`bench/cluster.sh`: POST /api/posts (HS256 bearer token; the user
+record from the instance's user cache) through one nginx in front of
+1, 2 and 3 `jwtd serve` sharing one PostgreSQL, all on this one 2-core
+machine together with wrk.  Median of the rounds.  On one machine the
+instances compete for the same two cores with nginx and wrk, so this
+shows what the shared parts cost, not what more machines give; see
+docs/SCALING.md.
 EOF
 {
     printf '\n%s, %s, wrk -t2 -c%s -d%ss, %s rounds:\n\n' \
