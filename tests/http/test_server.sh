@@ -254,22 +254,37 @@ http POST /api/logout
 check "logout" "$code $(hdr Cache-Control)" '204 no-store'
 
 # --- SV-02: login timing, wrong password vs unknown user ----------------------
-: >"$TMP/t.alice"
-: >"$TMP/t.ghost"
-for ((i = 0; i < 12; i++)); do
-    for who in alice ghost-user-5521; do
-        curl -s -o /dev/null -w '%{time_total}\n' --max-time 10 \
-            -H 'Content-Type: application/json' \
-            -d "{\"username\":\"$who\",\"password\":\"wrong-pw-1\"}" \
-            "http://127.0.0.1:$PORT/api/login" >>"$TMP/t.${who%%-*}"
+# A missing dummy hash makes the unknown-user path a thousand times
+# faster, so one round within 25% is proof enough; a machine loaded by
+# other work can skew one round, so up to three rounds are measured.
+sv02_round() {
+    : >"$TMP/t.alice"
+    : >"$TMP/t.ghost"
+    for ((i = 0; i < 12; i++)); do
+        for who in alice ghost-user-5521; do
+            curl -s -o /dev/null -w '%{time_total}\n' --max-time 10 \
+                -H 'Content-Type: application/json' \
+                -d "{\"username\":\"$who\",\"password\":\"wrong-pw-1\"}" \
+                "http://127.0.0.1:$PORT/api/login" >>"$TMP/t.${who%%-*}"
+        done
     done
+    ratio=$(node -e 'const fs = require("fs");
+      const med = f => { const a = fs.readFileSync(f, "utf8").trim()
+        .split("\n").map(Number).sort((x, y) => x - y);
+        return a[a.length >> 1]; };
+      process.stdout.write((med(process.argv[1]) / med(process.argv[2]))
+        .toFixed(2));' "$TMP/t.alice" "$TMP/t.ghost")
+    node -e 'process.exit(Math.abs(Number(process.argv[1]) - 1) <= 0.25 ? 0 : 1)' \
+        "$ratio"
+}
+sv02_ok=no
+for round in 1 2 3; do
+    if sv02_round; then
+        sv02_ok=yes
+        break
+    fi
 done
-ratio=$(node -e 'const fs = require("fs");
-  const med = f => { const a = fs.readFileSync(f, "utf8").trim().split("\n")
-    .map(Number).sort((x, y) => x - y); return a[a.length >> 1]; };
-  process.stdout.write((med(process.argv[1]) / med(process.argv[2]))
-    .toFixed(2));' "$TMP/t.alice" "$TMP/t.ghost")
-if node -e 'process.exit(Math.abs(Number(process.argv[1]) - 1) <= 0.25 ? 0 : 1)' "$ratio"; then
+if [ "$sv02_ok" = yes ]; then
     pass
 else
     fail "SV-02 median time ratio alice/ghost = $ratio (want within 25%)"

@@ -16,7 +16,8 @@ DIR=$(cd "$(dirname "$0")" && pwd)
 
 add_user alice 'Correct-Horse-42'
 add_user bob 'Bob-Pass-1234'
-GRACE=2
+# Long enough that a loaded machine does not run past it by accident.
+GRACE=5
 start_server --refresh-grace $GRACE --expires-in 10m
 
 # claim TOKEN NAME: a claim of a JWT's payload (not verified).
