@@ -9,8 +9,11 @@
 # a login on one instance works on the others and through nginx; a
 # logout on one is refused by all within a second; `jwtd key rotate`
 # from the CLI makes every instance sign with the new key within a
-# second while tokens of the old key still verify; the database
-# stopped mid-run crashes nothing: protected routes keep answering 200
+# second while tokens of the old key still verify; `jwtd user disable`
+# is refused by all within a second (the user cache is dropped by
+# NOTIFY); login failures spread over the instances lock the user on
+# all of them (shared throttle); the database stopped mid-run crashes
+# nothing: protected routes keep answering 200
 # for valid tokens, a login answers 503 with Retry-After, and after the
 # restart logins work again and no acknowledged logout is lost.  The
 # watcher and PostgreSQL session-store unit tests run on this server
