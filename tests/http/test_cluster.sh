@@ -13,11 +13,11 @@
 # is refused by all within a second (the user cache is dropped by
 # NOTIFY); login failures spread over the instances lock the user on
 # all of them (shared throttle); the database stopped mid-run crashes
-# nothing: protected routes keep answering 200
-# for valid tokens, a login answers 503 with Retry-After, and after the
-# restart logins work again and no acknowledged logout is lost.  The
-# watcher and PostgreSQL session-store unit tests run on this server
-# too.  Loopback only; every loop is bounded.
+# nothing: protected routes keep answering 200 for valid tokens, a
+# login answers 503 with Retry-After, and after the restart logins work
+# again and no acknowledged logout is lost.  The unit tests of the
+# watcher (test_keyset) and of the user cache (test_user_cache) run on
+# this server too.  Loopback only; every loop is bounded.
 source "$(dirname "$0")/server_lib.sh"
 source "$(dirname "$0")/pg_lib.sh"
 
