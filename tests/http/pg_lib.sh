@@ -31,12 +31,14 @@ if [[ $(id -u) -eq 0 ]]; then
     PG_RUN=(runuser -u nobody --)
 fi
 
-# A port nothing listens on, from a range clear of the usual services;
-# bash's /dev/tcp connects, so a refused connection means free.
+# A port nothing listens on, below the kernel's ephemeral range (32768
+# and up by default, where `jwtd serve --port 0` and clients take theirs)
+# so a server started later in a parallel test cannot land on it; bash's
+# /dev/tcp connects, so a refused connection means free.
 pg_free_port() {
     local i p
     for ((i = 0; i < 50; i++)); do
-        p=$((20000 + RANDOM % 30000))
+        p=$((20000 + RANDOM % 12000))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             echo "$p"
             return 0
