@@ -66,6 +66,31 @@ static unsigned too_many(struct MHD_Connection *conn, struct jwtd__req *req,
                                hdrs);
 }
 
+/* passwd and disable set sessions_valid_after to the next whole second
+ * (store_sqlite.c), so a login in that same second would get a token
+ * with iat < sessions_valid_after, refused at once.  Waits (less than a
+ * second, bounded) until the clock reaches it so the grant is usable. */
+static void wait_for_valid_after(int64_t valid_after)
+{
+    struct timespec now, nap;
+    int64_t t;
+    int i;
+
+    /* time(), which iat comes from, may trail CLOCK_REALTIME by a tick;
+     * hence the short naps once the precise clock is past the second. */
+    for (i = 0; i < 20; i++) {
+        t = (int64_t)time(NULL);
+        if (t >= valid_after || valid_after - t > 1 ||
+            clock_gettime(CLOCK_REALTIME, &now) != 0)
+            return;
+        nap.tv_sec = 0;
+        nap.tv_nsec = (int64_t)now.tv_sec >= valid_after
+                          ? 2000000L
+                          : 1000000000L - now.tv_nsec;
+        nanosleep(&nap, NULL);
+    }
+}
+
 /* A new session for a checked user: a fresh family (and in cookie mode
  * fresh cookies, whatever the request carried: no session fixation,
  * bug case SV-16). */
@@ -78,6 +103,7 @@ static unsigned start_session(const struct jwtd__srv *srv,
     enum jwtd__sess_rc src;
     unsigned rc;
 
+    wait_for_valid_after(u->sessions_valid_after);
     src = jwtd__sessions_start(srv->sessions, u->id, (int64_t)time(NULL),
                                &g);
     if (src != JWTD__SESS_OK) {

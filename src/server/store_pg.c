@@ -148,6 +148,13 @@ static int64_t now_seconds(void)
     return (int64_t)time(NULL);
 }
 
+/* As in store_sqlite.c: passwd and disable end sessions from the next
+ * whole second on, so a login in the same second does not survive. */
+static int64_t sessions_cutoff(void)
+{
+    return now_seconds() + 1;
+}
+
 /* libpq prints NOTICEs to stderr by default; the store keeps quiet. */
 static void no_notices(void *arg, const char *message)
 {
@@ -641,12 +648,13 @@ static jwtd__store_rc change_one(struct pg_store *st, const char *sql,
 }
 
 /* As in store_sqlite.c: a new password or disabling ends the user's
- * sessions (tokens with iat before now are refused). */
+ * sessions (tokens with iat before the next whole second are refused). */
 static jwtd__store_rc pg_user_set_password(void *be, const char *name,
                                            const char *password_hash)
 {
     struct num t;
-    const char *vals[3] = {name, password_hash, num(&t, now_seconds())};
+    const char *vals[3] = {name, password_hash,
+                           num(&t, sessions_cutoff())};
 
     return change_one(be, sql_user_passwd, 3, vals);
 }
@@ -656,7 +664,7 @@ static jwtd__store_rc pg_user_set_disabled(void *be, const char *name,
 {
     struct num t;
     const char *vals[3] = {name, disabled ? "true" : "false",
-                           num(&t, now_seconds())};
+                           num(&t, sessions_cutoff())};
 
     return change_one(be, sql_user_disable, 3, vals);
 }

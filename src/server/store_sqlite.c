@@ -122,6 +122,16 @@ static int64_t now_seconds(void)
     return (int64_t)time(NULL);
 }
 
+/* The sessions_valid_after a passwd or disable sets: the next whole
+ * second.  iat and a family's created_at have one-second resolution, so
+ * "now" would let a login made earlier in the same second live on;
+ * floor(now) + 1 refuses everything issued up to the change (the login
+ * route waits out the rest of the second before issuing). */
+static int64_t sessions_cutoff(void)
+{
+    return now_seconds() + 1;
+}
+
 /* Creates the file with mode 0600 before SQLite sees it, so the hashes
  * and keys are never readable by others, not even for an instant; an
  * existing file readable by group or others is narrowed to its owner. */
@@ -548,9 +558,9 @@ static jwtd__store_rc change_one(struct sqlite_store *st, sqlite3_stmt *s)
     return rc;
 }
 
-/* Changing a password ends the user's sessions: tokens issued before now
- * are refused by the server (iat < sessions_valid_after).  Tokens issued
- * earlier in the same second still pass; iat has one-second resolution. */
+/* Changing a password ends the user's sessions: tokens and refresh
+ * families from before the next whole second are refused by the server
+ * (iat < sessions_valid_after), including those of the same second. */
 static jwtd__store_rc sq_user_set_password(void *be,
                                              const char *name,
                                              const char *password_hash)
@@ -565,7 +575,7 @@ static jwtd__store_rc sq_user_set_password(void *be,
     if (sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
         sqlite3_bind_text(s, 2, password_hash, -1, SQLITE_STATIC) ==
             SQLITE_OK &&
-        sqlite3_bind_int64(s, 3, now_seconds()) == SQLITE_OK)
+        sqlite3_bind_int64(s, 3, sessions_cutoff()) == SQLITE_OK)
         rc = change_one(st, s);
     release(st, s);
     return rc;
@@ -584,7 +594,7 @@ static jwtd__store_rc sq_user_set_disabled(void *be,
     s = acquire(st, S_USER_DISABLE);
     if (sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC) == SQLITE_OK &&
         sqlite3_bind_int(s, 2, disabled ? 1 : 0) == SQLITE_OK &&
-        sqlite3_bind_int64(s, 3, now_seconds()) == SQLITE_OK)
+        sqlite3_bind_int64(s, 3, sessions_cutoff()) == SQLITE_OK)
         rc = change_one(st, s);
     release(st, s);
     return rc;

@@ -254,18 +254,22 @@ static void test_user_passwd_disable_del(void **state)
 {
     struct fixture *f = *state;
     struct jwtd__user u;
-    int64_t id = 0;
+    int64_t id = 0, t0, t1;
 
     assert_int_equal(jwtd__store_user_add(f->st, "alice", "old", "",
                                           &id), 0);
     /* Put sessions_valid_after in the past so each bump shows. */
     raw_exec(f, "UPDATE users SET sessions_valid_after = 5");
 
+    t0 = (int64_t)time(NULL);
     assert_int_equal(jwtd__store_user_set_password(f->st, "alice", "new"),
                      JWTD__STORE_OK);
+    t1 = (int64_t)time(NULL);
     assert_int_equal(jwtd__store_user_get(f->st, "alice", &u), 0);
     assert_string_equal(u.password_hash, "new");
-    assert_true(u.sessions_valid_after >= (int64_t)time(NULL) - 5);
+    /* The next whole second: a token or session of the same second as
+     * the change (iat == floor(now)) must be refused too. */
+    assert_in_range(u.sessions_valid_after, t0 + 1, t1 + 1);
     jwtd__user_clear(&u);
 
     assert_int_equal(jwtd__store_user_set_disabled(f->st, "alice", true),
@@ -301,6 +305,7 @@ static void test_disable_ends_sessions(void **state)
 {
     struct fixture *f = *state;
     struct jwtd__user u;
+    int64_t t0, t1;
 
     assert_int_equal(jwtd__store_user_add(f->st, "bob", "h", "", NULL), 0);
     raw_exec(f, "UPDATE users SET sessions_valid_after = 5");
@@ -308,9 +313,11 @@ static void test_disable_ends_sessions(void **state)
     assert_int_equal(jwtd__store_user_get(f->st, "bob", &u), 0);
     assert_int_equal(u.sessions_valid_after, 5);
     jwtd__user_clear(&u);
+    t0 = (int64_t)time(NULL);
     assert_int_equal(jwtd__store_user_set_disabled(f->st, "bob", true), 0);
+    t1 = (int64_t)time(NULL);
     assert_int_equal(jwtd__store_user_get(f->st, "bob", &u), 0);
-    assert_true(u.sessions_valid_after >= (int64_t)time(NULL) - 5);
+    assert_in_range(u.sessions_valid_after, t0 + 1, t1 + 1);
     jwtd__user_clear(&u);
 }
 
