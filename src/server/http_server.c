@@ -9,8 +9,11 @@
  * wrong methods 405 with Allow, bodies over the cap 413 before they are
  * read (when Content-Length announces them) or after they are drained
  * (chunked), headers over the connection memory 431 from libmicrohttpd
- * itself.  Shutdown stops accepting, lets the requests in flight finish
- * and only then stops the workers.
+ * itself; header names that are not tokens, NUL, CR or LF in a header
+ * value, methods that are not tokens and %00 in the target 400 with the
+ * connection closed (no smuggling, no truncated C strings).  Shutdown
+ * stops accepting, lets the requests in flight finish and only then
+ * stops the workers.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -37,6 +40,16 @@ struct jwtd__http {
     const struct jwtd__srv *srv;
     atomic_long in_flight;
     unsigned port;
+};
+
+/* What the server keeps per request: the jwtd__req the routes see, and
+ * what only this file needs.  Allocated by on_uri (libmicrohttpd calls
+ * it with the raw request target, before unescaping) or, failing that,
+ * by the first on_request call; freed by on_completed. */
+struct req_state {
+    struct jwtd__req req;       /* first: on_completed frees via it */
+    bool begun;                 /* on_request has seen the request */
+    bool uri_nul;               /* the raw target holds %00 */
 };
 
 static void copy_trunc(char *dst, size_t size, const char *src)
@@ -183,19 +196,94 @@ static bool refuse_framing(struct MHD_Connection *conn,
     return false;
 }
 
+/* RFC 9110 5.6.2 tchar: what a field name and a method are made of. */
+static bool is_tchar(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+static bool is_token(const char *s, size_t len)
+{
+    size_t i;
+
+    if (len == 0)
+        return false;
+    for (i = 0; i < len; i++)
+        if (s[i] == '\0' || !is_tchar((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+static enum MHD_Result check_field(void *cls, enum MHD_ValueKind kind,
+                                   const char *key, size_t key_size,
+                                   const char *value, size_t value_size)
+{
+    bool *bad = cls;
+    size_t i;
+
+    (void)kind;
+    if (!is_token(key, key_size)) {
+        *bad = true;
+        return MHD_NO;
+    }
+    /* RFC 9110 5.5: NUL, CR and LF never belong in a field value (CR LF
+     * is what an obs-fold leaves behind).  An embedded NUL would hide
+     * what follows it from every C string reader; libmicrohttpd 0.9.75
+     * already cuts the value there and reports the cut length, so the
+     * NUL test only fires with a library that keeps the bytes. */
+    for (i = 0; value != NULL && i < value_size; i++) {
+        if (value[i] == '\0' || value[i] == '\r' || value[i] == '\n') {
+            *bad = true;
+            return MHD_NO;
+        }
+    }
+    return MHD_YES;
+}
+
+/* RFC 9112 5.1: whitespace between a field name and its colon MUST be
+ * answered with 400.  libmicrohttpd keeps "Content-Length " as a field
+ * of its own, so the body would be read as a second request
+ * (smuggling); every name must be a token.  A method that is not a
+ * token (RFC 9110 9.1) and a target holding %00 (which would cut the
+ * unescaped path short: "/api/me%00junk" routed as "/api/me") are
+ * refused the same way.  Returns true when it has answered. */
+static bool refuse_syntax(struct MHD_Connection *conn,
+                          struct req_state *rs, const char *method)
+{
+    static const char *const close_hdr[] = {"Connection", "close", NULL};
+    const char *why = NULL;
+    bool bad = false;
+
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, check_field, &bad);
+    if (bad)
+        why = "invalid header field";
+    else if (!is_token(method, strlen(method)))
+        why = "invalid method";
+    else if (rs->uri_nul)
+        why = "NUL in the request target";
+    if (why == NULL)
+        return false;
+    jwtd__respond_error(conn, &rs->req, 400, "invalid_request", why,
+                        close_hdr);
+    return true;
+}
+
 /* The first call for a request: everything that can be decided from the
  * request line and headers alone is decided here, before any body is
  * read. */
-static void begin(struct MHD_Connection *conn, struct jwtd__req *req,
+static void begin(struct MHD_Connection *conn, struct req_state *rs,
                   const char *url, const char *method)
 {
+    struct jwtd__req *req = &rs->req;
     const struct jwtd__route *route = jwtd__route_find(url);
     uint64_t announced;
     bool body = has_body(conn, &announced);
     unsigned close_flag = body ? JWTD__RESP_CLOSE : 0;
     jwtd__handler handler = NULL;
 
-    if (refuse_framing(conn, req))
+    if (refuse_syntax(conn, rs, method) || refuse_framing(conn, req))
         return;
     if (route == NULL) {
         jwtd__respond_error(conn, req, 404, "not_found", "no such path",
@@ -276,6 +364,22 @@ static void finish(const struct jwtd__srv *srv, struct MHD_Connection *conn,
                             "no response", NULL);
 }
 
+/* The request line has arrived: the raw target, before libmicrohttpd
+ * unescapes it into a C string, is the only place %00 can be seen.  The
+ * state returned here is what on_request then finds in *con_cls. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    struct jwtd__http *h = cls;
+    struct req_state *rs = calloc(1, sizeof(*rs));
+
+    (void)conn;
+    if (rs == NULL)
+        return NULL;
+    atomic_fetch_add(&h->in_flight, 1);
+    rs->uri_nul = uri != NULL && strstr(uri, "%00") != NULL;
+    return rs;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   const char *url, const char *method,
                                   const char *version,
@@ -283,15 +387,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
                                   size_t *upload_size, void **con_cls)
 {
     struct jwtd__http *h = cls;
-    struct jwtd__req *req = *con_cls;
+    struct req_state *rs = *con_cls;
+    struct jwtd__req *req;
 
     (void)version;
-    if (req == NULL) {
-        req = calloc(1, sizeof(*req));
-        if (req == NULL)
+    if (rs == NULL) {
+        rs = calloc(1, sizeof(*rs));
+        if (rs == NULL)
             return MHD_NO;
-        *con_cls = req;
+        *con_cls = rs;
         atomic_fetch_add(&h->in_flight, 1);
+    }
+    req = &rs->req;
+    if (!rs->begun) {
+        rs->begun = true;
         clock_gettime(CLOCK_MONOTONIC, &req->start);
         jwtd__log_sanitize(method, strlen(method), req->method,
                            sizeof(req->method));
@@ -300,7 +409,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
          * (bug case SV-13). */
         jwtd__log_sanitize(url, strlen(url), req->path, sizeof(req->path));
         client_address(h->srv, conn, req->addr);
-        begin(conn, req, url, method);
+        begin(conn, rs, url, method);
         return MHD_YES;
     }
     if (*upload_size != 0) {
@@ -319,13 +428,23 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
                          void **con_cls, enum MHD_RequestTerminationCode toe)
 {
     struct jwtd__http *h = cls;
-    struct jwtd__req *req = *con_cls;
+    struct req_state *rs = *con_cls;
+    struct jwtd__req *req;
     struct timespec now;
     int64_t us;
 
     (void)conn;
-    if (req == NULL)
+    if (rs == NULL)
         return;
+    req = &rs->req;
+    if (!rs->begun) {
+        /* Refused by libmicrohttpd itself before any route: not logged,
+         * as before on_uri existed. */
+        free(rs);
+        *con_cls = NULL;
+        atomic_fetch_sub(&h->in_flight, 1);
+        return;
+    }
     clock_gettime(CLOCK_MONOTONIC, &now);
     us = (int64_t)(now.tv_sec - req->start.tv_sec) * 1000000 +
          (now.tv_nsec - req->start.tv_nsec) / 1000;
@@ -339,7 +458,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
         OPENSSL_cleanse(req->body, req->body_len);
         free(req->body);
     }
-    free(req);
+    free(rs);
     *con_cls = NULL;
     atomic_fetch_sub(&h->in_flight, 1);
 }
@@ -419,6 +538,7 @@ struct jwtd__http *jwtd__http_start(const struct jwtd__srv *srv,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_STRICT_FOR_CLIENT, 1,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, h,
         MHD_OPTION_END);
     if (h->daemon == NULL) {
         snprintf(errbuf, errlen, "cannot listen on %s port %u (in use, "

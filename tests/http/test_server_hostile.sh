@@ -7,7 +7,8 @@
 # dots in the Authorization header without memory growth (BL-10),
 # ambiguous framing on raw sockets (SV-17: duplicate Content-Length,
 # Content-Length with Transfer-Encoding, unknown codings, bad lengths,
-# pipelining), a slow client that must not block others, and a flood of
+# pipelining, whitespace before a field's colon, methods and field names
+# that are not tokens, NUL in the target or a field), a slow client that must not block others, and a flood of
 # connections.  The raw requests go through bash's /dev/tcp; every read
 # is bounded by a timeout.
 DIR=$(cd "$(dirname "$0")" && pwd)
@@ -18,11 +19,13 @@ start_server
 
 # raw FILE: sends the bytes of FILE on a new connection, reads what comes
 # back until the server closes or 3 s pass; sets $statuses (the status
-# codes of every response, space-separated) and $rawbody (last line).
+# codes of every response, space-separated) and $rawbody (last line);
+# $rawclosed is 1 when the server closed the connection within the 3 s.
 raw() {
     exec 3<>"/dev/tcp/127.0.0.1/$PORT"
     cat "$1" >&3 2>/dev/null
     timeout 3 cat <&3 >"$TMP/raw" 2>/dev/null
+    rawclosed=$(($? != 124))
     exec 3<&-
     # A status line may follow the previous body on the same line.
     statuses=$(grep -ao 'HTTP/1\.1 [0-9][0-9][0-9] ' "$TMP/raw" |
@@ -136,17 +139,66 @@ done
 req cl20 "${H}Content-Length: 99999999999999999999\r\n" "$B"
 raw "$TMP/cl20.req"
 check "20-digit Content-Length" "${statuses%% *}" 413
-# obs-fold: libmicrohttpd joins the line to the previous field, so the
-# folded Authorization is never read as a header of its own.
+# obs-fold: libmicrohttpd joins the line to the previous field, line
+# break included, so the folded Authorization is never read as a header
+# of its own, and the CR LF left in the value is refused (RFC 9112 5.2
+# allows a 400).
 req fold "GET /api/me HTTP/1.1\r\nHost: t\r\nX-A: 1\r\n Authorization: Bearer x\r\n" ""
 raw "$TMP/fold.req"
-check "obs-fold Authorization not honoured" "$statuses" 401
+check "obs-fold Authorization not honoured" "$statuses $rawbody" \
+    '400 {"error":"invalid_request","error_description":"invalid header field"}'
 # g: one valid length, a second request behind the body: two responses,
 # the second computed for the second request on its own.
 req pipe "${H}Content-Length: ${#B}\r\n" \
     "${B}GET /api/me HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
 raw "$TMP/pipe.req"
 check "pipelined request after the body" "$statuses" '200 401'
+
+# RFC 9112 5.1: whitespace between a field name and its colon is a 400.
+# libmicrohttpd alone kept "Content-Length " as a field of its own and
+# read the body as a second request (smuggling): exactly one answer,
+# 400, and the connection closed.
+SMUG="GET /api/me HTTP/1.1\r\nHost: t\r\n\r\n"
+printf -v smug "$SMUG"
+req wscolon "POST /api/logout HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length :${#smug}\r\n" "$SMUG"
+raw "$TMP/wscolon.req"
+check "Content-Length :N" "$statuses $rawclosed $rawbody" \
+    '400 1 {"error":"invalid_request","error_description":"invalid header field"}'
+req wsname "GET /healthz HTTP/1.1\r\nHost: t\r\nX Y: 1\r\n" ""
+raw "$TMP/wsname.req"
+check "space inside a field name" "$statuses $rawclosed" '400 1'
+req ctlname "GET /healthz HTTP/1.1\r\nHost: t\r\nX\001Y: 1\r\n" ""
+raw "$TMP/ctlname.req"
+check "control character in a field name" "$statuses $rawclosed" '400 1'
+req badmethod "G(T /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" ""
+raw "$TMP/badmethod.req"
+check "method that is not a token" "$statuses $rawclosed" '400 1'
+
+# NUL: %00 in the target would cut the unescaped path short
+# ("/api/me%00junk" routed as /api/me), and a NUL in Authorization would
+# hide what follows it.  Both are 400 before any route.
+login alice 'Correct-Horse-42'
+T=$token
+# (req's text is a printf format: %% is one %.)
+for target in 'GET /api/me%%00junk' 'POST /api/posts%%00.css' \
+              'GET /healthz%%00/../x' 'GET /api/me?x=%%00'; do
+    req nul "$target HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer $T\r\nConnection: close\r\n" ""
+    raw "$TMP/nul.req"
+    check "${target//%%/%}" "$statuses $rawbody" \
+        '400 {"error":"invalid_request","error_description":"NUL in the request target"}'
+done
+# A NUL inside a field: libmicrohttpd 0.9.75 cuts the value at the NUL
+# before jwtd sees it (the length it reports is the cut one), so
+# "Bearer T<NUL> extra junk" reaches jwtd as "Bearer T" and the junk is
+# dropped, never read.  jwtd's own NUL check cannot fire on this
+# version; pinned so that a libmicrohttpd that keeps the bytes (and
+# gets jwtd's 400) is noticed.  docs/KNOWN_LIMITATIONS.md.
+req nulauth "GET /api/me HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer $T\000 extra junk\r\nConnection: close\r\n" ""
+raw "$TMP/nulauth.req"
+check "NUL inside Authorization (cut by libmicrohttpd)" "$statuses" 200
+req okauth "GET /api/me HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer $T\r\nConnection: close\r\n" ""
+raw "$TMP/okauth.req"
+check "the same token without the NUL" "$statuses" 200
 
 # HTTP/1.1 without Host (RFC 9112 3.2).
 req nohost "GET /healthz HTTP/1.1\r\n" ""
