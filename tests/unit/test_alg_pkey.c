@@ -299,6 +299,39 @@ static void test_ecdsa_wrong_encodings_rejected(void **state)
 }
 
 /* BL-16 a: RSA under 2048 bits is refused unless allowed explicitly. */
+/* ECDSA malleability, pinned on purpose: (r, n - s) is a valid signature
+ * whenever (r, s) is, so an ES* token has a "high-s twin" that verifies.
+ * jsonwebtoken, jose and OpenSSL accept it too, and RFC 7518 3.4 does not
+ * ask for low s; refusing it would refuse tokens that other ECDSA signers
+ * (which do not normalise s) make in good faith.  Nothing in jwtd keys on
+ * the token string: the server's deny-list holds sid and jti
+ * (SECURITY.md).  A change here must be deliberate. */
+static void test_ecdsa_high_s_twin_verifies(void **state)
+{
+    struct keys *k = *state;
+    unsigned char sig[JWTD__MAX_SIG], twin[64];
+    size_t len = 0;
+    BIGNUM *n = BN_bin2bn(n_p256, 32, NULL);
+    BIGNUM *s = NULL;
+
+    assert_int_equal(jwtd__pkey_sign(k->p256, JWTD_ALG_ES256, msg, MSG_LEN,
+                                     sig, &len), JWTD_OK);
+    assert_int_equal(len, 64);
+    s = BN_bin2bn(sig + 32, 32, NULL);
+    assert_non_null(n);
+    assert_non_null(s);
+    assert_int_equal(BN_sub(s, n, s), 1);
+    memcpy(twin, sig, 32);
+    assert_int_equal(BN_bn2binpad(s, twin + 32, 32), 32);
+    assert_memory_not_equal(twin, sig, 64);
+    assert_int_equal(jwtd__pkey_verify(k->p256, JWTD_ALG_ES256, msg, MSG_LEN,
+                                       twin, 64), JWTD_OK);
+    assert_int_equal(jwtd__pkey_verify(k->p256, JWTD_ALG_ES256, msg, MSG_LEN,
+                                       sig, 64), JWTD_OK);
+    BN_free(s);
+    BN_free(n);
+}
+
 static void test_rsa_1024_refused(void **state)
 {
     struct keys *k = *state;
@@ -428,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_es256_exact_length_300),
         cmocka_unit_test(test_ecdsa_out_of_range_rejected),
         cmocka_unit_test(test_ecdsa_wrong_encodings_rejected),
+        cmocka_unit_test(test_ecdsa_high_s_twin_verifies),
         cmocka_unit_test(test_rsa_1024_refused),
         cmocka_unit_test(test_family_and_curve_mismatch),
         cmocka_unit_test(test_rsa_pss_key),
