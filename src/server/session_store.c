@@ -83,3 +83,10 @@ jwtd__store_rc jwtd__sstore_prune(jwtd__sstore *st, int64_t before)
 {
     return st->ops->prune(st, before);
 }
+
+jwtd__store_rc jwtd__sstore_raise_lifetime(jwtd__sstore *st,
+                                           int64_t lifetime,
+                                           int64_t *longest)
+{
+    return st->ops->raise_lifetime(st, lifetime, longest);
+}

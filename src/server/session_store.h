@@ -99,6 +99,15 @@ jwtd__store_rc jwtd__sstore_revoked_since(jwtd__sstore *st, int64_t since,
                                                      int64_t revoked_at,
                                                      void *arg),
                                           void *arg);
+/* Records that this server issues access tokens that live lifetime
+ * seconds and sets *longest to the longest lifetime ever recorded in
+ * the store (this one included, never lowered).  A revocation must be
+ * kept while any access token of the family can be alive, and tokens
+ * issued by an earlier run or by another instance may live longer than
+ * the current --expires-in says. */
+jwtd__store_rc jwtd__sstore_raise_lifetime(jwtd__sstore *st,
+                                           int64_t lifetime,
+                                           int64_t *longest);
 /* Deletes families (and their token hashes) whose refresh token expired,
  * or that were revoked, before the given time. */
 jwtd__store_rc jwtd__sstore_prune(jwtd__sstore *st, int64_t before);

@@ -41,6 +41,8 @@ struct jwtd__sstore_ops {
                                                void *arg),
                                     void *arg);
     jwtd__store_rc (*prune)(jwtd__sstore *st, int64_t before);
+    jwtd__store_rc (*raise_lifetime)(jwtd__sstore *st, int64_t lifetime,
+                                     int64_t *longest);
 };
 
 /* The first member of every backend's handle. */

@@ -11,6 +11,7 @@
  * theft by assumption (RFC 9700 4.14.2): the whole family is revoked.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,9 @@
 #define KEEP_S (7 * 86400)
 /* How often a running server deletes such families (at a login). */
 #define PRUNE_EVERY_S 3600
+/* The longest --expires-in (serve.c) in seconds: a larger lifetime read
+ * from the store is taken as this, so the horizons below cannot wrap. */
+#define LIFE_MAX ((int64_t)10000000000)
 
 struct deny_node {
     char sid[JWTD__SID_LEN + 1];
@@ -42,6 +46,13 @@ struct deny_node {
 struct jwtd__sessions {
     jwtd__sstore *st;
     struct jwtd__sessions_config cfg;
+    /* The longest access-token lifetime any token of this store may have
+     * been issued with: this run's, or a longer one recorded by an
+     * earlier run or another instance (jwtd__sstore_raise_lifetime).
+     * Revocations are loaded, kept and pruned with it, never with
+     * cfg.access_lifetime_s alone, or a restart with a shorter
+     * --expires-in would bring logged-out tokens back.  Only grows. */
+    _Atomic int64_t life;
     pthread_rwlock_t lock;       /* guards the denylist below */
     struct deny_node **bucket;
     size_t nbucket;              /* a power of two */
@@ -178,9 +189,29 @@ size_t jwtd__sessions_denied_count(jwtd__sessions *s)
 
 /* Access tokens of a family revoked at t carry iat <= t, so they are
  * all expired by t + lifetime (+1 for the whole-second rounding). */
-static int64_t deny_until(const jwtd__sessions *s, int64_t revoked_at)
+static int64_t deny_until(jwtd__sessions *s, int64_t revoked_at)
 {
-    return revoked_at + s->cfg.access_lifetime_s + 1;
+    return revoked_at + atomic_load(&s->life) + 1;
+}
+
+/* Records this run's lifetime in the store and takes the longest one
+ * recorded there (a read at every reload picks up a longer one that
+ * another instance started with since). */
+static jwtd__store_rc update_life(jwtd__sessions *s)
+{
+    int64_t longest = 0, cur;
+    jwtd__store_rc rc = jwtd__sstore_raise_lifetime(
+        s->st, s->cfg.access_lifetime_s, &longest);
+
+    if (rc != JWTD__STORE_OK)
+        return rc;
+    if (longest > LIFE_MAX)
+        longest = LIFE_MAX;
+    cur = atomic_load(&s->life);
+    while (longest > cur &&
+           !atomic_compare_exchange_weak(&s->life, &cur, longest))
+        ;
+    return JWTD__STORE_OK;
 }
 
 struct load_ctx {
@@ -211,7 +242,8 @@ enum jwtd__sess_rc jwtd__sessions_reload(jwtd__sessions *s, int64_t now)
 {
     struct load_ctx lc = {s, now, false};
 
-    if (jwtd__sstore_revoked_since(s->st, now - s->cfg.access_lifetime_s,
+    if (update_life(s) != JWTD__STORE_OK ||
+        jwtd__sstore_revoked_since(s->st, now - atomic_load(&s->life),
                                    load_one, &lc) != JWTD__STORE_OK ||
         lc.failed)
         return JWTD__SESS_ERROR;
@@ -269,8 +301,14 @@ jwtd__sessions *jwtd__sessions_new(jwtd__sstore *st,
         return NULL;
     }
     s->last_prune = now;
-    /* Entries revoked before this have nothing left to deny. */
-    horizon = now - cfg->access_lifetime_s;
+    atomic_init(&s->life, cfg->access_lifetime_s);
+    if (update_life(s) != JWTD__STORE_OK) {
+        jwtd__sessions_free(s);
+        return NULL;
+    }
+    /* Entries revoked before this have nothing left to deny: no access
+     * token ever issued from this store lives longer than s->life. */
+    horizon = now - atomic_load(&s->life);
     lc.s = s;
     lc.now = now;
     lc.failed = false;
@@ -438,7 +476,7 @@ static void maybe_prune(jwtd__sessions *s, int64_t now)
         s->last_prune = now;
     pthread_mutex_unlock(&s->prune_mu);
     if (due)
-        (void)jwtd__sstore_prune(s->st, now - s->cfg.access_lifetime_s -
+        (void)jwtd__sstore_prune(s->st, now - atomic_load(&s->life) -
                                             KEEP_S);
 }
 

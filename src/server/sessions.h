@@ -116,7 +116,8 @@ enum jwtd__sess_rc jwtd__sessions_revoke_user(jwtd__sessions *s,
  * only when out of memory. */
 bool jwtd__sessions_deny(jwtd__sessions *s, const char *sid,
                          int64_t revoked_at, int64_t now);
-/* Reads again every session revoked within the access-token lifetime
+/* Reads again every session revoked within the longest access-token
+ * lifetime recorded in the store, which may be longer than this run's
  * (a full resync: start, reconnection, or a change of unknown kind). */
 enum jwtd__sess_rc jwtd__sessions_reload(jwtd__sessions *s, int64_t now);
 

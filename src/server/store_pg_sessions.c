@@ -49,7 +49,10 @@ static const char schema_sql[] =
     " hash TEXT PRIMARY KEY,"
     " sid TEXT NOT NULL,"
     " generation BIGINT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS session_tokens_sid ON session_tokens (sid);";
+    "CREATE INDEX IF NOT EXISTS session_tokens_sid ON session_tokens (sid);"
+    "CREATE TABLE IF NOT EXISTS session_meta ("
+    " name TEXT PRIMARY KEY,"
+    " value BIGINT NOT NULL);";
 
 #define FAMILY_COLS "f.sid, f.user_id, f.created_at, f.expires_at," \
                     " f.generation, f.rotated_at, f.revoked_at, f.box," \
@@ -522,6 +525,33 @@ static jwtd__store_rc pg_prune(jwtd__sstore *base, int64_t before)
     return rc;
 }
 
+/* One statement: the row lock of ON CONFLICT makes two instances
+ * starting together both end with the larger value. */
+static jwtd__store_rc pg_raise_lifetime(jwtd__sstore *base, int64_t lifetime,
+                                        int64_t *longest)
+{
+    struct pg_sstore *st = (struct pg_sstore *)base;
+    struct num l;
+    const char *v[1] = {num(&l, lifetime)};
+    PGresult *r = NULL;
+    jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
+
+    *longest = 0;
+    if (enter(st))
+        rc = exec(st, "INSERT INTO session_meta (name, value)"
+                      " VALUES ('access_lifetime_max', $1)"
+                      " ON CONFLICT (name) DO UPDATE SET value ="
+                      " GREATEST(session_meta.value, EXCLUDED.value)"
+                      " RETURNING value", 1, v, &r);
+    pthread_mutex_unlock(&st->mu);
+    if (rc == JWTD__STORE_OK && PQntuples(r) == 1)
+        *longest = col64(r, 0, 0);
+    else if (rc == JWTD__STORE_OK)
+        rc = JWTD__STORE_ERROR;
+    PQclear(r);
+    return rc;
+}
+
 const struct jwtd__sstore_ops jwtd__sstore_pg_ops = {
     .open = pg_open,
     .close = pg_close,
@@ -533,4 +563,5 @@ const struct jwtd__sstore_ops jwtd__sstore_pg_ops = {
     .revoke_user = pg_revoke_user,
     .revoked_since = pg_revoked_since,
     .prune = pg_prune,
+    .raise_lifetime = pg_raise_lifetime,
 };

@@ -47,7 +47,13 @@ static const char schema_sql[] =
     " sid TEXT NOT NULL,"
     " generation INTEGER NOT NULL) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS session_tokens_sid"
-    " ON session_tokens (sid);";
+    " ON session_tokens (sid);"
+    "CREATE TABLE IF NOT EXISTS session_meta ("
+    " name TEXT PRIMARY KEY,"
+    " value INTEGER NOT NULL);";
+
+/* The session_meta row of the longest access-token lifetime used. */
+#define LIFETIME_KEY "access_lifetime_max"
 
 #define FAMILY_COLS "f.sid, f.user_id, f.created_at, f.expires_at," \
                     " f.generation, f.rotated_at, f.revoked_at, f.box," \
@@ -516,6 +522,45 @@ out:
     return rc;
 }
 
+/* Raise and read in one IMMEDIATE transaction, so two servers starting
+ * together both end with the larger value; the WHERE leaves the row
+ * (and the WAL) untouched when nothing grows. */
+static jwtd__store_rc sq_raise_lifetime(jwtd__sstore *base, int64_t lifetime,
+                                        int64_t *longest)
+{
+    struct sq_sstore *st = (struct sq_sstore *)base;
+    sqlite3_stmt *a = NULL, *b = NULL;
+    jwtd__store_rc rc = JWTD__STORE_ERROR;
+
+    *longest = 0;
+    pthread_mutex_lock(&st->mu);
+    if (!exec(st, "BEGIN IMMEDIATE"))
+        goto out;
+    a = prep(st, "INSERT INTO session_meta (name, value)"
+                 " VALUES ('" LIFETIME_KEY "', ?1)"
+                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+                 " WHERE excluded.value > session_meta.value");
+    b = prep(st, "SELECT value FROM session_meta"
+                 " WHERE name = '" LIFETIME_KEY "'");
+    if (a == NULL || b == NULL)
+        goto rollback;
+    sqlite3_bind_int64(a, 1, lifetime);
+    if (run(a) != JWTD__STORE_OK || sqlite3_step(b) != SQLITE_ROW)
+        goto rollback;
+    *longest = sqlite3_column_int64(b, 0);
+    if (exec(st, "COMMIT")) {
+        rc = JWTD__STORE_OK;
+        goto out;
+    }
+rollback:
+    exec(st, "ROLLBACK");
+out:
+    sqlite3_finalize(a);
+    sqlite3_finalize(b);
+    pthread_mutex_unlock(&st->mu);
+    return rc;
+}
+
 const struct jwtd__sstore_ops jwtd__sstore_sqlite_ops = {
     .open = sq_open,
     .close = sq_close,
@@ -527,4 +572,5 @@ const struct jwtd__sstore_ops jwtd__sstore_sqlite_ops = {
     .revoke_user = sq_revoke_user,
     .revoked_since = sq_revoked_since,
     .prune = sq_prune,
+    .raise_lifetime = sq_raise_lifetime,
 };

@@ -10,7 +10,8 @@
 # stays 204 when repeated (SV-10); passwd ends refresh too; answers are
 # no-store (SV-12) and the log holds no token (SV-13); and nothing
 # acknowledged is lost to kill -9: a rotation and a logout answered just
-# before the crash hold after a restart.
+# before the crash hold after a restart; and a restart with a shorter
+# --expires-in does not let a logged-out longer-lived token back in.
 DIR=$(cd "$(dirname "$0")" && pwd)
 . "$DIR/server_lib.sh"
 
@@ -271,6 +272,35 @@ check_match "denylist loaded at start" "$(grep -o 'revoked_sessions=[0-9]*' "$LO
     'revoked_sessions=[1-9]'
 check "access token of a revoked family after restart" "$(me "$KA2") $(me "$KA")" \
     "401 401"
+
+# --- a restart with a shorter --expires-in keeps logged-out tokens out ---------
+# A token issued under the default hour must stay refused after a
+# restart with --expires-in 5s: revocations are kept for the longest
+# lifetime ever used with this store (session_meta), not the current.
+stop_server
+start_server
+login alice 'Correct-Horse-42'
+H0=$token
+check "1h token" "$(claim "$H0" exp) $(me "$H0")" "$(( $(claim "$H0" iat) + 3600 )) 200"
+http POST /api/logout -H "Authorization: Bearer $H0"
+check "1h token logged out" "$code $(me "$H0")" "204 401"
+# Past the new lifetime (5 s + the second of rounding), so a horizon
+# taken from the new setting alone would no longer cover the logout.
+sleep 6
+stop_server
+start_server --expires-in 5s
+http GET /api/me -H "Authorization: Bearer $H0"
+check "1h token after a restart with 5s" "$code $(json b.error)" "401 invalid_token"
+check "longest lifetime recorded" \
+    "$(sqlite3 "$DB" "SELECT name, value FROM session_meta")" \
+    "access_lifetime_max|3600"
+check "every revocation of the hour loaded" \
+    "$(grep -o 'revoked_sessions=[0-9]*' "$LOG")" \
+    "revoked_sessions=$(sqlite3 "$DB" \
+        "SELECT count(*) FROM session_families WHERE revoked_at > 0")"
+login alice 'Correct-Horse-42'
+check "new tokens get the new lifetime" \
+    "$(( $(claim "$token" exp) - $(claim "$token" iat) )) $(me "$token")" "5 200"
 
 stop_server
 summary

@@ -52,7 +52,8 @@ static int drop_pg_tables(void)
 
     if (PQstatus(c) == CONNECTION_OK) {
         r = PQexec(c, "DROP TABLE IF EXISTS session_tokens;"
-                      " DROP TABLE IF EXISTS session_families");
+                      " DROP TABLE IF EXISTS session_families;"
+                      " DROP TABLE IF EXISTS session_meta");
         rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
         PQclear(r);
     }
@@ -60,9 +61,11 @@ static int drop_pg_tables(void)
     return rc;
 }
 
-static jwtd__sessions *open_sessions(const char *path, int64_t now)
+/* Sessions whose access tokens live access seconds. */
+static jwtd__sessions *open_access(const char *path, int64_t now,
+                                   int64_t access)
 {
-    struct jwtd__sessions_config cfg = {LIFE, GRACE, ACCESS};
+    struct jwtd__sessions_config cfg = {LIFE, GRACE, access};
     jwtd__sstore *st = NULL;
     char err[256];
 
@@ -71,6 +74,11 @@ static jwtd__sessions *open_sessions(const char *path, int64_t now)
         return NULL;
     }
     return jwtd__sessions_new(st, &cfg, now);
+}
+
+static jwtd__sessions *open_sessions(const char *path, int64_t now)
+{
+    return open_access(path, now, ACCESS);
 }
 
 static int setup(void **state)
@@ -336,6 +344,48 @@ static void test_denylist_survives_reopen(void **state)
     assert_int_equal(jwtd__sessions_denied_count(f->s), 0);
 }
 
+/* A restart with a shorter access lifetime (--expires-in 5s after
+ * 900 s): a logout under the old setting stays denied for the old
+ * lifetime, and so does one made under the new setting, since tokens
+ * of the old one may still be alive.  A longer lifetime recorded by
+ * another instance reaches a running one at its next reload. */
+static void test_shorter_lifetime_after_restart(void **state)
+{
+    struct fixture *f = *state;
+    jwtd__sessions *other;
+    struct jwtd__grant a, b, c;
+
+    assert_int_equal(jwtd__sessions_start(f->s, 1, T0, &a), JWTD__SESS_OK);
+    assert_int_equal(jwtd__sessions_start(f->s, 1, T0, &b), JWTD__SESS_OK);
+    assert_int_equal(jwtd__sessions_revoke(f->s, a.sid, T0 + 10),
+                     JWTD__SESS_OK);
+    jwtd__sessions_free(f->s);
+    f->s = open_access(f->target, T0 + 100, 5);
+    assert_non_null(f->s);
+    assert_int_equal(jwtd__sessions_denied_count(f->s), 1);
+    assert_true(jwtd__sessions_denied(f->s, a.sid, 32, T0 + 100));
+    assert_true(jwtd__sessions_denied(f->s, a.sid, 32, T0 + 10 + ACCESS));
+    assert_false(jwtd__sessions_denied(f->s, a.sid, 32,
+                                       T0 + 11 + ACCESS));
+    /* b's tokens, issued under 900 s, may live until T0 + 900. */
+    assert_int_equal(jwtd__sessions_revoke(f->s, b.sid, T0 + 200),
+                     JWTD__SESS_OK);
+    assert_true(jwtd__sessions_denied(f->s, b.sid, 32, T0 + 200 + ACCESS));
+    assert_false(jwtd__sessions_denied(f->s, b.sid, 32,
+                                       T0 + 201 + ACCESS));
+    /* Another instance starts with 2000 s and revokes c. */
+    other = open_access(f->target, T0 + 300, 2000);
+    assert_non_null(other);
+    assert_int_equal(jwtd__sessions_start(other, 1, T0 + 300, &c),
+                     JWTD__SESS_OK);
+    assert_int_equal(jwtd__sessions_revoke(other, c.sid, T0 + 300),
+                     JWTD__SESS_OK);
+    assert_int_equal(jwtd__sessions_reload(f->s, T0 + 301), JWTD__SESS_OK);
+    assert_true(jwtd__sessions_denied(f->s, c.sid, 32, T0 + 300 + 2000));
+    assert_false(jwtd__sessions_denied(f->s, c.sid, 32, T0 + 301 + 2000));
+    jwtd__sessions_free(other);
+}
+
 /* Two servers on one store: a revocation by one reaches the other's
  * denylist through a reload (the watcher's full resync) or a pushed
  * notification. */
@@ -545,6 +595,7 @@ int main(void)
         T(test_revoke_one_and_all),
         T(test_denylist_survives_reopen),
         T(test_other_instance),
+        T(test_shorter_lifetime_after_restart),
         T(test_pg_notify),
         T(test_csrf_bound),
         T(test_store_keeps_hashes),
