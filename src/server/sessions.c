@@ -51,7 +51,10 @@ struct jwtd__sessions {
      * earlier run or another instance (jwtd__sstore_raise_lifetime).
      * Revocations are loaded, kept and pruned with it, never with
      * cfg.access_lifetime_s alone, or a restart with a shorter
-     * --expires-in would bring logged-out tokens back.  Only grows. */
+     * --expires-in would bring logged-out tokens back.  Only grows
+     * (lowering it needs the session_meta row deleted by hand).  Tokens
+     * issued before a store had the row (older releases) are covered
+     * only up to the lifetime of the first run that wrote it. */
     _Atomic int64_t life;
     pthread_rwlock_t lock;       /* guards the denylist below */
     struct deny_node **bucket;
