@@ -24,7 +24,7 @@
 #include "server/user_cache.h"
 #include "server/sessions.h"
 #include "server/store.h"
-#include "server/throttle.h"
+#include "server/throttle_store.h"
 
 /* Largest request body read into memory (login bodies and the example
  * route); a password is at most 1,024 bytes, so 16 KiB leaves room for
@@ -40,8 +40,6 @@
 #define JWTD__HTTP_MAX_PER_IP 512u
 /* Seconds a connection may sit idle (slow clients, keep-alive). */
 #define JWTD__HTTP_TIMEOUT 15u
-/* Hex digits of an instance name (struct jwtd__srv). */
-#define JWTD__INSTANCE_LEN 16
 /* Seconds a graceful shutdown waits for in-flight requests. */
 #define JWTD__HTTP_DRAIN_SECONDS 10
 
@@ -66,15 +64,12 @@ struct jwtd__srv {
      * watcher when another process changes them (owned; PostgreSQL
      * only, NULL on SQLite). */
     jwtd__user_cache *users;
-    /* This process's random name in the announcements it sends to the
-     * other instances (serve_sync.h); "" until the watcher starts. */
-    char instance[JWTD__INSTANCE_LEN + 1];
     char *expires_in;           /* span text as configured (owned) */
     int64_t expires_s;          /* exp - iat of issued tokens */
     char *issuer;               /* NULL when not configured (owned) */
     char *audience;             /* NULL when not configured (owned) */
     jwtd__sessions *sessions;   /* refresh families, denylist (owned) */
-    jwtd__throttle *throttle;   /* login failures (owned) */
+    jwtd__tstore *throttle;     /* login failures, stored (owned) */
     struct jwtd__proxies proxies;   /* --trusted-proxy */
     bool cookie_mode;           /* login sets session cookies */
     bool secure_cookies;        /* false only with --insecure-cookies */
@@ -92,6 +87,12 @@ struct jwtd__req {
     uint64_t body_seen;         /* bytes received, stored or not */
     bool body_too_big;
     bool answered;              /* a response was queued early */
+    /* Login: the password threads (login_pool.h; set by http_server.c)
+     * and this request's check while the connection is suspended for it
+     * (owned; freed on completion, see routes_login.c). */
+    struct jwtd__login_pool *login_pool;
+    struct jwtd__login_job *login_job;
+    bool suspended;             /* waiting for login_job: no answer yet */
     /* The client address for throttling and the log: the TCP peer, or
      * X-Forwarded-For's right-most untrusted entry when the peer is a
      * trusted proxy (client_addr.h). */

@@ -336,7 +336,7 @@ static void log_keys(jwtd__keyholder *keys)
 static void srv_clear(struct jwtd__srv *srv)
 {
     jwtd__sessions_free(srv->sessions);
-    jwtd__throttle_free(srv->throttle);
+    jwtd__tstore_close(srv->throttle);
     jwtd__keyholder_free(srv->keys);
     jwtd__user_cache_free(srv->users);
     free(srv->expires_in);
@@ -452,7 +452,13 @@ static int run(const struct jwtd__serve_config *cfg)
     }
     srv.sessions = jwtd__sessions_new(sstore, &sess_cfg,
                                       (int64_t)time(NULL));
-    srv.throttle = jwtd__throttle_new(&policy);
+    /* The login throttle's counters: in the store too, so every
+     * process sharing it, and this one after a restart, sees them. */
+    if (jwtd__tstore_open(v[JWTD__OPT_DB], &policy, &srv.throttle, errbuf,
+                          sizeof(errbuf)) != JWTD__STORE_OK) {
+        jwtd__log(JWTD__LOG_ERROR, "%s", errbuf);
+        goto out;
+    }
     /* On PostgreSQL the user records of protected routes are kept in
      * memory, dropped by the watcher when any process changes one; an
      * entry lives at most one resync period, the bound on staleness
@@ -465,7 +471,7 @@ static int run(const struct jwtd__serve_config *cfg)
         jwtd__log(JWTD__LOG_ERROR, "out of memory");
         goto out;
     }
-    if (srv.sessions == NULL || srv.throttle == NULL) {
+    if (srv.sessions == NULL) {
         jwtd__log(JWTD__LOG_ERROR, "cannot load the sessions");
         goto out;
     }

@@ -6,11 +6,9 @@
  * keys differ from the ones it holds and swap it in, prune keys retired
  * longer than a token lives, feed revocations made by other processes
  * into the in-memory denylist, drop user records another process
- * changed from the user cache, and count the login failures and
- * successes other instances announce in this one's throttle, so that a
- * guesser spread over the instances behind a load balancer meets one
- * budget.  Runs on the watcher thread only, except
- * jwtd__serve_sync_login, which the login route calls.  A store that
+ * changed from the user cache.  (Login outcomes are no longer
+ * announced: the throttle's counters live in the store itself,
+ * throttle_store.h.)  Runs on the watcher thread only.  A store that
  * cannot be read leaves everything as it was: the keys held keep
  * verifying, the denylist stays as last known, and the next full
  * resync (after a reconnection, or on the timer) catches up.
@@ -20,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <openssl/rand.h>
 
 #include "server/auth.h"
 #include "server/serve_sync.h"
@@ -102,54 +98,6 @@ static void note_revoke(struct jwtd__serve_sync *ss, const char *p,
         jwtd__log(JWTD__LOG_ERROR, "sync: out of memory for the denylist");
 }
 
-/* "fail|ok <instance> <now> <addr> <user>" from another instance: the
- * user is last because a canonical name may hold spaces. */
-static void note_login(struct jwtd__serve_sync *ss, const char *p, bool ok)
-{
-    char addr[JWTD__ADDR_MAX];
-    const char *sp;
-    int64_t at = 0;
-    size_t n;
-
-    /* Our own announcements come back through our own LISTEN. */
-    if (strncmp(p, ss->srv->instance, JWTD__INSTANCE_LEN) == 0 ||
-        p[JWTD__INSTANCE_LEN] != ' ' || ss->srv->throttle == NULL)
-        return;
-    p += JWTD__INSTANCE_LEN + 1;
-    for (; *p >= '0' && *p <= '9' && at < (int64_t)1e15; p++)
-        at = at * 10 + (*p - '0');
-    if (*p++ != ' ' || at == 0)
-        return;
-    sp = strchr(p, ' ');
-    n = sp != NULL ? (size_t)(sp - p) : 0;
-    if (sp == NULL || n == 0 || n >= sizeof(addr) ||
-        strlen(sp + 1) > JWTD__NAME_MAX)
-        return;
-    memcpy(addr, p, n);
-    addr[n] = '\0';
-    if (ok)
-        jwtd__throttle_success(ss->srv->throttle, sp + 1, addr, at);
-    else
-        jwtd__throttle_failure(ss->srv->throttle, sp + 1, addr, at);
-}
-
-void jwtd__serve_sync_login(const struct jwtd__srv *srv, bool ok,
-                            const char *user, const char *addr,
-                            int64_t now)
-{
-    char payload[JWTD__INSTANCE_LEN + JWTD__ADDR_MAX + JWTD__NAME_MAX + 48];
-
-    if (strcmp(jwtd__store_backend(srv->store), "postgresql") != 0 ||
-        srv->instance[0] == '\0')
-        return;
-    snprintf(payload, sizeof(payload), "%s %s %lld %s %s",
-             ok ? "ok" : "fail", srv->instance, (long long)now, addr, user);
-    /* A lost announcement only means one failure counted on fewer
-     * instances; the login itself is already answered. */
-    if (jwtd__store_notify(srv->store, payload) != JWTD__STORE_OK)
-        jwtd__log(JWTD__LOG_DEBUG, "login outcome not shared");
-}
-
 static void on_event(void *arg, enum jwtd__sync_event ev,
                      const char *payload)
 {
@@ -186,10 +134,8 @@ static void on_event(void *arg, enum jwtd__sync_event ev,
             note_revoke(ss, payload + sizeof(JWTD__SYNC_REVOKE), now);
         else if (strncmp(payload, "user ", 5) == 0)
             note_user(ss, payload + 5);
-        else if (strncmp(payload, "fail ", 5) == 0)
-            note_login(ss, payload + 5, false);
-        else if (strncmp(payload, "ok ", 3) == 0)
-            note_login(ss, payload + 3, true);
+        /* "fail" and "ok" from instances of before issue 8 are
+         * ignored: login counters now live in the store. */
         break;
     case JWTD__SYNC_LOST:
         jwtd__log(JWTD__LOG_WARN, "sync: lost the database; verifying with "
@@ -204,22 +150,8 @@ bool jwtd__serve_sync_start(struct jwtd__serve_sync *ss,
                             size_t errlen)
 {
     struct jwtd__sync_config cfg;
-    unsigned char id[JWTD__INSTANCE_LEN / 2];
-    static const char hex[] = "0123456789abcdef";
-    size_t i;
 
     memset(ss, 0, sizeof(*ss));
-    /* A random name for this process's announcements, so it can skip
-     * its own when they come back. */
-    if (RAND_bytes(id, sizeof(id)) != 1) {
-        snprintf(errbuf, errlen, "sync: no random bytes");
-        return false;
-    }
-    for (i = 0; i < sizeof(id); i++) {
-        srv->instance[2 * i] = hex[id[i] >> 4];
-        srv->instance[2 * i + 1] = hex[id[i] & 15];
-    }
-    srv->instance[JWTD__INSTANCE_LEN] = '\0';
     ss->srv = srv;
     ss->store_keys = store_keys;
     ss->keep_s = keep_s;

@@ -2,8 +2,7 @@
  * Copyright (c) 2026 the jwtd authors
  *
  * The server side of the store watcher (serve_sync.c): started by
- * `jwtd serve` once the HTTP daemon runs, stopped before it stops; and
- * the announcement of login outcomes to the other instances.
+ * `jwtd serve` once the HTTP daemon runs, stopped before it stops.
  */
 #ifndef JWTD_SERVER_SERVE_SYNC_H
 #define JWTD_SERVER_SERVE_SYNC_H
@@ -33,13 +32,5 @@ bool jwtd__serve_sync_start(struct jwtd__serve_sync *ss,
                             bool store_keys, int64_t keep_s, char *errbuf,
                             size_t errlen);
 void jwtd__serve_sync_stop(struct jwtd__serve_sync *ss);
-
-/* Tells the other instances sharing a PostgreSQL store that a login of
- * user from addr failed (ok false) or succeeded, so that their
- * throttles count it as this one's did.  One NOTIFY; nothing on
- * SQLite.  Called by the login route after its own throttle call. */
-void jwtd__serve_sync_login(const struct jwtd__srv *srv, bool ok,
-                            const char *user, const char *addr,
-                            int64_t now);
 
 #endif /* JWTD_SERVER_SERVE_SYNC_H */

@@ -90,6 +90,38 @@ check_match "malformed XFF falls back to the peer" \
     "$(grep 'login user=erin' "$LOG" | head -1)" 'addr=127\.0\.0\.1$'
 stop_server
 
+# The counters live in the store (issue 8): a second process on the
+# same file counts with this one, and a restart forgets nothing.
+start_server --login-max-failures 2
+"$BIN" serve --port 0 --db "$DB" --key "$TMP/key" --login-max-failures 2 \
+    >/dev/null 2>"$TMP/second.log" &
+SECOND_PID=$!
+SECOND_PORT=
+for ((i = 0; i < 100 && ${#SECOND_PORT} == 0; i++)); do
+    SECOND_PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' \
+                  "$TMP/second.log" | head -1)
+    [[ -n $SECOND_PORT ]] || sleep 0.1
+done
+try '"fred"' wrong-pw
+check "fred's first failure, first process" "$code" 401
+FIRST_PORT=$PORT
+PORT=$SECOND_PORT
+try '"fred"' wrong-pw
+check "fred's second failure, second process" "$code" 401
+PORT=$FIRST_PORT
+try '"fred"' wrong-pw
+check_match "locked on the first process" "$code $(hdr Retry-After)" \
+    '^429 (59|60)$'
+kill -TERM "$SECOND_PID"
+wait "$SECOND_PID"
+check "second process exit" "$?" 0
+stop_server
+start_server --login-max-failures 2
+try '"fred"' wrong-pw
+check_match "still locked after a restart" "$code $(hdr Retry-After)" \
+    '^429 (5[0-9]|60)$'
+stop_server
+
 # Settings are checked.
 "$BIN" serve --db "$DB" --login-max-failures 0 >/dev/null 2>"$TMP/u.err"
 check "bad --login-max-failures" "$? $(head -1 "$TMP/u.err")" \
