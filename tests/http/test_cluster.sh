@@ -19,7 +19,8 @@
 # login answers 503 with Retry-After, and after the restart logins work
 # again and no acknowledged logout is lost.  The unit tests of the
 # watcher (test_keyset), of the user cache (test_user_cache) and of the
-# stored throttle (test_throttle_store) run on this server too.  Loopback only; every loop is bounded.
+# stored throttle (test_throttle_store) run on this server too.
+# Loopback only; every loop is bounded.
 source "$(dirname "$0")/server_lib.sh"
 source "$(dirname "$0")/pg_lib.sh"
 
