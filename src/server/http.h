@@ -87,6 +87,12 @@ struct jwtd__req {
     uint64_t body_seen;         /* bytes received, stored or not */
     bool body_too_big;
     bool answered;              /* a response was queued early */
+    /* Login: the password threads (login_pool.h; set by http_server.c)
+     * and this request's check while the connection is suspended for it
+     * (owned; freed on completion, see routes_login.c). */
+    struct jwtd__login_pool *login_pool;
+    struct jwtd__login_job *login_job;
+    bool suspended;             /* waiting for login_job: no answer yet */
     /* The client address for throttling and the log: the TCP peer, or
      * X-Forwarded-For's right-most untrusted entry when the peer is a
      * trusted proxy (client_addr.h). */

@@ -30,6 +30,7 @@
 #include <openssl/crypto.h>
 
 #include "server/http.h"
+#include "server/login_pool.h"
 
 /* A chunked body past the cap is drained so that the client can read
  * its 413; past this many extra bytes the connection is simply cut. */
@@ -40,6 +41,7 @@ struct jwtd__http {
     const struct jwtd__srv *srv;
     atomic_long in_flight;
     unsigned port;
+    jwtd__login_pool *logins;   /* password threads (login_pool.h) */
 };
 
 /* What the server keeps per request: the jwtd__req the routes see, and
@@ -359,7 +361,8 @@ static void finish(const struct jwtd__srv *srv, struct MHD_Connection *conn,
     handler = strcmp(method, "POST") == 0 ? req->route->post
                                            : req->route->get;
     handler(srv, conn, req);
-    if (!req->answered)
+    /* A suspended login answers when it is called again (login_pool.h). */
+    if (!req->answered && !req->suspended)
         jwtd__respond_error(conn, req, 500, "server_error",
                             "no response", NULL);
 }
@@ -409,6 +412,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
          * (bug case SV-13). */
         jwtd__log_sanitize(url, strlen(url), req->path, sizeof(req->path));
         client_address(h->srv, conn, req->addr);
+        req->login_pool = h->logins;
         begin(conn, rs, url, method);
         return MHD_YES;
     }
@@ -453,6 +457,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
               req->addr,
               toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? ""
                                                         : " aborted=1");
+    /* Only here when not suspended, so no password thread holds it. */
+    jwtd__login_job_free(req->login_job);
     if (req->body != NULL) {
         /* The body may hold a password. */
         OPENSSL_cleanse(req->body, req->body_len);
@@ -510,6 +516,7 @@ struct jwtd__http *jwtd__http_start(const struct jwtd__srv *srv,
     struct sockaddr_storage ss;
     const union MHD_DaemonInfo *di;
     unsigned flags;
+    long ncpu;
     bool v6;
 
     if (!make_addr(bind, port, &ss, &v6)) {
@@ -523,7 +530,16 @@ struct jwtd__http *jwtd__http_start(const struct jwtd__srv *srv,
     }
     h->srv = srv;
     atomic_init(&h->in_flight, 0);
-    flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+    /* Password threads: one per core, as the workers are. */
+    ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    h->logins = jwtd__login_pool_new(ncpu > 0 && ncpu < 256 ? (unsigned)ncpu
+                                                            : 2u);
+    if (h->logins == NULL) {
+        snprintf(errbuf, errlen, "cannot start the password threads");
+        free(h);
+        return NULL;
+    }
+    flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
             MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
     h->daemon = MHD_start_daemon(
         flags, (uint16_t)port, NULL, NULL, on_request, h,
@@ -543,6 +559,7 @@ struct jwtd__http *jwtd__http_start(const struct jwtd__srv *srv,
     if (h->daemon == NULL) {
         snprintf(errbuf, errlen, "cannot listen on %s port %u (in use, "
                  "or not allowed)", bind, port);
+        jwtd__login_pool_free(h->logins);
         free(h);
         return NULL;
     }
@@ -578,6 +595,9 @@ void jwtd__http_stop(struct jwtd__http *h)
     if (atomic_load(&h->in_flight) > 0)
         jwtd__log(JWTD__LOG_WARN, "stopping with %ld request(s) still "
                   "running", atomic_load(&h->in_flight));
+    /* Resumes every suspended login (failing those still queued) before
+     * libmicrohttpd closes the connections: it refuses suspended ones. */
+    jwtd__login_pool_free(h->logins);
     MHD_stop_daemon(h->daemon);
     free(h);
 }

@@ -27,6 +27,7 @@
 
 #include "server/auth.h"
 #include "server/http.h"
+#include "server/login_pool.h"
 
 enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM };
 
@@ -141,6 +142,60 @@ static unsigned refuse_form(struct MHD_Connection *conn,
     }
 }
 
+/* 503 with Retry-After when the password threads' queue is full (or
+ * the server is stopping): refused at once, so the worker never waits
+ * and the other connections it serves keep going (issue 6). */
+static unsigned busy(struct MHD_Connection *conn, struct jwtd__req *req)
+{
+    static const char *const hdrs[] = {"Retry-After", "1", NULL};
+
+    return jwtd__respond_error(conn, req, 503, "temporarily_unavailable",
+                               "too many logins in progress; try again",
+                               hdrs);
+}
+
+/* Hands the password check to the password threads and suspends the
+ * connection (login_pool.h); the route is called again when the outcome
+ * is in req->login_job.  Takes the password out of form, clears form. */
+static unsigned check_later(const struct jwtd__srv *srv,
+                            struct MHD_Connection *conn,
+                            struct jwtd__req *req,
+                            struct jwtd__login_form *form,
+                            const char *canonical, const char *logname,
+                            int64_t now)
+{
+    struct jwtd__login_job *job = calloc(1, sizeof(*job));
+
+    if (job == NULL) {
+        jwtd__login_form_clear(form);
+        return jwtd__respond_error(conn, req, 500, "server_error",
+                                   "out of memory", NULL);
+    }
+    job->conn = conn;
+    job->store = srv->store;
+    snprintf(job->canonical, sizeof(job->canonical), "%s", canonical);
+    snprintf(job->logname, sizeof(job->logname), "%s", logname);
+    job->now = now;
+    job->password = form->password;
+    job->password_len = form->password_len;
+    form->password = NULL;
+    jwtd__login_form_clear(form);
+    /* Set before the submit: the pool may finish at once, but the
+     * worker only sees the resume after this handler returns. */
+    req->login_job = job;
+    req->suspended = true;
+    if (req->login_pool == NULL ||
+        !jwtd__login_pool_submit(req->login_pool, job)) {
+        req->login_job = NULL;
+        req->suspended = false;
+        jwtd__login_job_free(job);
+        jwtd__log(JWTD__LOG_WARN, "login user=%s outcome=busy addr=%s",
+                  logname, req->addr);
+        return busy(conn, req);
+    }
+    return 0;
+}
+
 unsigned jwtd__route_login(const struct jwtd__srv *srv,
                            struct MHD_Connection *conn,
                            struct jwtd__req *req)
@@ -158,6 +213,26 @@ unsigned jwtd__route_login(const struct jwtd__srv *srv,
     int64_t now, wait;
     unsigned rc;
 
+    if (req->login_job != NULL) {
+        /* Back from the password threads: everything before the check
+         * passed on the first call; answer from the outcome. */
+        struct jwtd__login_job *job = req->login_job;
+        bool done = job->state == JWTD__LOGIN_JOB_DONE;
+
+        req->suspended = false;
+        memcpy(canonical, job->canonical, sizeof(canonical));
+        memcpy(logname, job->logname, sizeof(logname));
+        now = job->now;
+        ok = job->ok;
+        src = job->src;
+        user = job->user;
+        memset(&job->user, 0, sizeof(job->user));
+        jwtd__login_job_free(job);
+        req->login_job = NULL;
+        if (!done)
+            return busy(conn, req);
+        goto checked;
+    }
     /* Login CSRF (SV-11 f): in cookie mode a cross-site page must not
      * log the browser into an account of the attacker's choosing. */
     if (srv->cookie_mode && !jwtd__origin_ok(conn))
@@ -218,10 +293,8 @@ unsigned jwtd__route_login(const struct jwtd__srv *srv,
     }
     /* An unacceptable name can match no user; checking it as "" still
      * spends the dummy argon2id run so it is not faster (SV-02). */
-    memset(&user, 0, sizeof(user));
-    ok = jwtd__login_check_rc(srv->store, canonical, form.password,
-                              form.password_len, &user, &src);
-    jwtd__login_form_clear(&form);
+    return check_later(srv, conn, req, &form, canonical, logname, now);
+checked:
     if (!ok && src != JWTD__STORE_OK) {
         /* The database is away (issue 8): not a failed guess, so the
          * throttle does not count it, and not a 401 that would tell a
