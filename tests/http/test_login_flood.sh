@@ -9,7 +9,8 @@
 # passwords; the second rate must be at least half the first (a quarter
 # under sanitizers).  Then
 # clients that hang up while their login is being checked, and a SIGTERM
-# in the middle of a flood, must neither crash nor hang the server.
+# in the middle of a flood, must neither crash nor hang the server; a
+# burst past the queue is refused at once with 503.
 DIR=$(cd "$(dirname "$0")" && pwd)
 . "$DIR/server_lib.sh"
 
@@ -101,6 +102,36 @@ check "protected route during a login flood (non-200 alone, non-200 during, rate
     "$res" "0 0 enough denied -"
 kill -0 "$SERVER_PID" 2>/dev/null
 check "server alive after the flood" "$?" 0
+
+# 120 logins at once: the queue holds 64 jobs, so some are refused at
+# once with 503 and Retry-After: 1 (the worker never waits for room);
+# the others get their 401.
+burst=$(node -e '
+    const http = require("http");
+    const body = JSON.stringify({ username: "alice", password: "wrong-pw" });
+    const seen = {};
+    let left = 120;
+    for (let i = 0; i < 120; i++) {
+        const r = http.request({ host: "127.0.0.1", port: +process.argv[1],
+            method: "POST", path: "/api/login", agent: false,
+            headers: { "Content-Type": "application/json" } }, (res) => {
+            const k = res.statusCode + "/" + (res.headers["retry-after"] || "-");
+            seen[k] = (seen[k] || 0) + 1;
+            res.resume();
+            res.on("end", () => { if (--left === 0) done(); });
+        });
+        r.on("error", () => { seen.error = (seen.error || 0) + 1;
+                              if (--left === 0) done(); });
+        r.end(body);
+    }
+    function done() {
+        console.log(Object.keys(seen).sort().join(" "));
+        console.error("burst: " + JSON.stringify(seen));
+        process.exit(0);
+    }
+    setTimeout(() => { console.log("timeout"); process.exit(1); }, 15000);
+' "$PORT")
+check "120 logins at once: 401s and immediate 503s" "$burst" "401/- 503/1"
 
 # Clients that hang up while their password is being checked: the
 # suspended request must be completed without a crash.
