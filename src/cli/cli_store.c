@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,10 +33,19 @@ const char *jwtd__cli_db_path(const char *flag)
     return JWTD__CLI_DEFAULT_DB;
 }
 
-int jwtd__cli_open_store(const char *path, jwtd__store **st)
+int jwtd__cli_open_store(const char *path, bool create, jwtd__store **st)
 {
     char err[512];
+    struct stat sb;
 
+    /* A mistyped --db must not quietly make an empty store that then
+     * lists no users: only commands that add something create one. */
+    if (!create && strstr(path, "://") == NULL && stat(path, &sb) != 0) {
+        jwtd__cli_msg("no store at '%s' (give --db, set JWTD_DB, or "
+                      "create it with 'jwtd user add' or 'jwtd serve')",
+                      path);
+        return JWTD__EXIT_REJECT;
+    }
     if (jwtd__store_open(path, st, err, sizeof(err)) != JWTD__STORE_OK) {
         jwtd__cli_msg("%s", err);
         return JWTD__EXIT_REJECT;

@@ -24,8 +24,9 @@
 const char *jwtd__cli_db_path(const char *flag);
 
 /* Opens the store at path; on failure prints "jwtd: <reason>" and
- * returns 1 (the exit code), else 0. */
-int jwtd__cli_open_store(const char *path, jwtd__store **st);
+ * returns 1 (the exit code), else 0.  Unless create is set, a store file
+ * that does not exist yet is such a failure. */
+int jwtd__cli_open_store(const char *path, bool create, jwtd__store **st);
 
 /* Reads a new password into buf (size at least JWTD__PASSWORD_MAX + 2).
  * When stdin is a terminal it prompts on stderr with echo off and asks

@@ -224,7 +224,8 @@ int jwtd__cmd_key(int argc, char **argv)
             return jwtd__cli_usage_error(CMD, "unknown algorithm '%s'",
                                          o.alg);
     }
-    rc = jwtd__cli_open_store(jwtd__cli_db_path(o.db), &st);
+    rc = jwtd__cli_open_store(jwtd__cli_db_path(o.db),
+                              strcmp(o.action, "generate") == 0, &st);
     if (rc != 0)
         return rc;
     if (strcmp(o.action, "generate") == 0)

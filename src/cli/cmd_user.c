@@ -337,7 +337,8 @@ int jwtd__cmd_user(int argc, char **argv)
                                      "to %d bytes, without control or "
                                      "zero-width characters or white "
                                      "space at either end", JWTD__NAME_MAX);
-    rc = jwtd__cli_open_store(jwtd__cli_db_path(o.db), &st);
+    rc = jwtd__cli_open_store(jwtd__cli_db_path(o.db),
+                              strcmp(o.action, "add") == 0, &st);
     if (rc != 0)
         return rc;
     if (strcmp(o.action, "list") == 0)

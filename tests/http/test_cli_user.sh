@@ -63,6 +63,13 @@ truth() {
 
 # --- users --------------------------------------------------------------
 
+# A mistyped store is an error, not a new empty store.
+j "" user list --db "$WORK/typo.db"
+check "list: no such store" 1 "" "jwtd: no store at '$WORK/typo.db' (give --db, set JWTD_DB, or create it with 'jwtd user add' or 'jwtd serve')"
+truth "list: typo store not created" test ! -e "$WORK/typo.db"
+j "" key list --db "$WORK/typo.db"
+check "key list: no such store" 1 "" '*'
+
 j "$PW"$'\n' user add Alice --roles admin,ops
 check "add" 0 "added user 'alice' (id 1)" ""
 truth "store is mode 0600" \
@@ -175,7 +182,7 @@ mkdir "$WORK/cwd"
 out=$(cd "$WORK/cwd" && JWTD_DB= "$BIN" user add frank <<<"$PW" 2>&1)
 truth "default ./jwtd.db" test -f "$WORK/cwd/jwtd.db" -a \
     "$out" = "added user 'frank' (id 1)"
-j "" user list --db /nonexistent-dir/x.db
+j "$PW"$'\n' user add zed --db /nonexistent-dir/x.db
 check "unopenable store" 1 "" \
     "jwtd: cannot open /nonexistent-dir/x.db: No such file or directory"
 
