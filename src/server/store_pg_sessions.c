@@ -16,18 +16,16 @@
  * its own transaction, for the other instances' denylists.
  */
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libpq-fe.h>
 
+#include "server/pg_conn.h"
 #include "server/session_store_backend.h"
 #include "server/sync.h"
 
-#define UNIQUE_VIOLATION "23505"
 #define HEX_MAX (2 * JWTD__BOX_MAX + 1)
 
 static const char schema_sql[] =
@@ -60,9 +58,7 @@ static const char schema_sql[] =
 
 struct pg_sstore {
     struct jwtd__sstore base;   /* first: the ops table */
-    PGconn *conn;
-    pthread_mutex_t mu;
-    time_t last_reset;          /* when the connection was last re-made */
+    struct jwtd__pg pg;
 };
 
 struct num {
@@ -121,119 +117,37 @@ static void pg_close(jwtd__sstore *base)
 
     if (st == NULL)
         return;
-    PQfinish(st->conn);
-    pthread_mutex_destroy(&st->mu);
+    jwtd__pg_close(&st->pg);
     free(st);
-}
-
-static void quiet(void *arg, const char *message)
-{
-    (void)arg;
-    (void)message;
 }
 
 static jwtd__store_rc pg_open(const char *target, jwtd__sstore **out,
                               char *errbuf, size_t errlen)
 {
-    static const char *const keys[] = {"connect_timeout", "options",
-                                       "application_name", "dbname", NULL};
-    const char *vals[] = {"5", "-c statement_timeout=15000",
-                          "jwtd-sessions", target, NULL};
+    static const struct jwtd__pg_setup setup = {
+        "jwtd-sessions", "sessions", "the tables", schema_sql};
     struct pg_sstore *st = calloc(1, sizeof(*st));
-    PGresult *r = NULL;
-    jwtd__store_rc rc = JWTD__STORE_ERROR;
+    jwtd__store_rc rc;
 
     *out = NULL;
-    if (st == NULL || pthread_mutex_init(&st->mu, NULL) != 0) {
-        free(st);
+    if (st == NULL) {
         snprintf(errbuf, errlen, "sessions: out of memory");
-        return rc;
+        return JWTD__STORE_ERROR;
     }
     st->base.ops = &jwtd__sstore_pg_ops;
-    st->conn = PQconnectdbParams(keys, vals, 1);
-    if (st->conn == NULL || PQstatus(st->conn) != CONNECTION_OK) {
-        /* libpq's message names host and port, never the password. */
-        snprintf(errbuf, errlen, "sessions: cannot connect to PostgreSQL");
-        rc = JWTD__STORE_UNAVAILABLE;
-        goto out;
-    }
-    PQsetNoticeProcessor(st->conn, quiet, NULL);
-    st->last_reset = time(NULL);
-    /* Two instances starting together may both run this; IF NOT EXISTS
-     * keeps it harmless, the advisory lock keeps it from racing. */
-    r = PQexec(st->conn, "BEGIN; SELECT pg_advisory_xact_lock(1786312293);");
-    PQclear(r);
-    r = PQexec(st->conn, schema_sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        snprintf(errbuf, errlen, "sessions: cannot create the tables");
-        PQclear(PQexec(st->conn, "ROLLBACK"));
-        goto out;
-    }
-    PQclear(r);
-    r = PQexec(st->conn, "COMMIT");
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        snprintf(errbuf, errlen, "sessions: cannot create the tables");
-        goto out;
-    }
-    rc = JWTD__STORE_OK;
-out:
-    PQclear(r);
+    rc = jwtd__pg_open(&st->pg, target, &setup, errbuf, errlen);
     if (rc == JWTD__STORE_OK)
         *out = &st->base;
     else
-        pg_close(&st->base);
+        free(st);
     return rc;
-}
-
-/* Locks and makes sure the connection works.  A broken one is reset at
- * most once a second, so that during an outage requests fail fast
- * (503) instead of each waiting for a connection attempt. */
-static bool enter(struct pg_sstore *st)
-{
-    time_t now;
-
-    pthread_mutex_lock(&st->mu);
-    if (PQstatus(st->conn) == CONNECTION_OK)
-        return true;
-    now = time(NULL);
-    if (now >= st->last_reset && now - st->last_reset < 1)
-        return false;
-    st->last_reset = now;
-    PQreset(st->conn);
-    return PQstatus(st->conn) == CONNECTION_OK;
-}
-
-static jwtd__store_rc broken(struct pg_sstore *st)
-{
-    return PQstatus(st->conn) == CONNECTION_BAD ? JWTD__STORE_UNAVAILABLE
-                                                : JWTD__STORE_ERROR;
-}
-
-/* One statement with text parameters; *res (caller clears) on OK. */
-static jwtd__store_rc exec(struct pg_sstore *st, const char *sql, int n,
-                           const char *const *vals, PGresult **res)
-{
-    PGresult *r = PQexecParams(st->conn, sql, n, NULL, vals, NULL, NULL, 0);
-    ExecStatusType s = PQresultStatus(r);
-    const char *state;
-
-    *res = NULL;
-    if (r != NULL && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)) {
-        *res = r;
-        return JWTD__STORE_OK;
-    }
-    state = r != NULL ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    PQclear(r);
-    if (state != NULL && strcmp(state, UNIQUE_VIOLATION) == 0)
-        return JWTD__STORE_EXISTS;
-    return broken(st);
 }
 
 static jwtd__store_rc exec_done(struct pg_sstore *st, const char *sql, int n,
                                 const char *const *vals)
 {
     PGresult *r;
-    jwtd__store_rc rc = exec(st, sql, n, vals, &r);
+    jwtd__store_rc rc = jwtd__pg_exec(&st->pg, sql, n, vals, &r);
 
     PQclear(r);
     return rc;
@@ -244,7 +158,7 @@ static jwtd__store_rc finish_tx(struct pg_sstore *st, jwtd__store_rc rc)
     if (rc == JWTD__STORE_OK)
         rc = exec_done(st, "COMMIT", 0, NULL);
     if (rc != JWTD__STORE_OK)
-        PQclear(PQexec(st->conn, "ROLLBACK"));
+        PQclear(PQexec(st->pg.conn, "ROLLBACK"));
     return rc;
 }
 
@@ -291,7 +205,7 @@ static jwtd__store_rc pg_create(jwtd__sstore *base,
     v1[4] = csrf;
     v2[0] = h;
     v2[1] = f->sid;
-    if (enter(st)) {
+    if (jwtd__pg_enter(&st->pg)) {
         rc = exec_done(st, "BEGIN", 0, NULL);
         if (rc == JWTD__STORE_OK)
             rc = exec_done(st, "INSERT INTO session_families (sid, user_id,"
@@ -303,7 +217,7 @@ static jwtd__store_rc pg_create(jwtd__sstore *base,
                                " generation) VALUES ($1, $2, 0)", 2, v2);
         rc = finish_tx(st, rc);
     }
-    pthread_mutex_unlock(&st->mu);
+    jwtd__pg_leave(&st->pg);
     return rc;
 }
 
@@ -315,8 +229,8 @@ static jwtd__store_rc query_family(struct pg_sstore *st, const char *sql,
     PGresult *r = NULL;
     jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
 
-    if (enter(st))
-        rc = exec(st, sql, 1, v, &r);
+    if (jwtd__pg_enter(&st->pg))
+        rc = jwtd__pg_exec(&st->pg, sql, 1, v, &r);
     if (rc == JWTD__STORE_OK && PQntuples(r) == 0)
         rc = JWTD__STORE_NOT_FOUND;
     else if (rc == JWTD__STORE_OK && !read_family(r, f))
@@ -324,7 +238,7 @@ static jwtd__store_rc query_family(struct pg_sstore *st, const char *sql,
     else if (rc == JWTD__STORE_OK && gen != NULL)
         *gen = col64(r, 0, 9);
     PQclear(r);
-    pthread_mutex_unlock(&st->mu);
+    jwtd__pg_leave(&st->pg);
     return rc;
 }
 
@@ -376,13 +290,14 @@ static jwtd__store_rc pg_rotate(jwtd__sstore *base, const char *sid,
     v2[0] = h;
     v2[1] = sid;
     v2[2] = v1[1];
-    if (enter(st)) {
+    if (jwtd__pg_enter(&st->pg)) {
         rc = exec_done(st, "BEGIN", 0, NULL);
         if (rc == JWTD__STORE_OK)
-            rc = exec(st, "UPDATE session_families SET generation = $2 + 1,"
-                          " rotated_at = $3, expires_at = $4, box = $5"
-                          " WHERE sid = $1 AND generation = $2"
-                          " AND revoked_at = 0", 5, v1, &r);
+            rc = jwtd__pg_exec(&st->pg,
+                               "UPDATE session_families SET generation ="
+                               " $2 + 1, rotated_at = $3, expires_at = $4,"
+                               " box = $5 WHERE sid = $1 AND generation = $2"
+                               " AND revoked_at = 0", 5, v1, &r);
         if (rc == JWTD__STORE_OK && strcmp(PQcmdTuples(r), "1") != 0)
             rc = JWTD__STORE_NOT_FOUND;
         PQclear(r);
@@ -392,7 +307,7 @@ static jwtd__store_rc pg_rotate(jwtd__sstore *base, const char *sid,
                            v2);
         rc = finish_tx(st, rc);
     }
-    pthread_mutex_unlock(&st->mu);
+    jwtd__pg_leave(&st->pg);
     return rc;
 }
 
@@ -420,12 +335,13 @@ static jwtd__store_rc pg_revoke(jwtd__sstore *base, const char *sid,
     jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
 
     *changed = false;
-    if (enter(st)) {
+    if (jwtd__pg_enter(&st->pg)) {
         rc = exec_done(st, "BEGIN", 0, NULL);
         if (rc == JWTD__STORE_OK)
-            rc = exec(st, "UPDATE session_families SET revoked_at = $2,"
-                          " box = NULL WHERE sid = $1 AND revoked_at = 0",
-                      2, v, &r);
+            rc = jwtd__pg_exec(&st->pg,
+                               "UPDATE session_families SET revoked_at = $2,"
+                               " box = NULL WHERE sid = $1 AND revoked_at = 0",
+                               2, v, &r);
         if (rc == JWTD__STORE_OK)
             *changed = strcmp(PQcmdTuples(r), "1") == 0;
         PQclear(r);
@@ -437,13 +353,14 @@ static jwtd__store_rc pg_revoke(jwtd__sstore *base, const char *sid,
             *changed = false;
     }
     if (rc == JWTD__STORE_OK && !*changed) {
-        rc = exec(st, "SELECT 1 FROM session_families WHERE sid = $1", 1, v,
-                  &r);
+        rc = jwtd__pg_exec(&st->pg,
+                           "SELECT 1 FROM session_families WHERE sid = $1",
+                           1, v, &r);
         if (rc == JWTD__STORE_OK && PQntuples(r) == 0)
             rc = JWTD__STORE_NOT_FOUND;
         PQclear(r);
     }
-    pthread_mutex_unlock(&st->mu);
+    jwtd__pg_leave(&st->pg);
     return rc;
 }
 
@@ -459,18 +376,19 @@ static jwtd__store_rc pg_revoke_user(jwtd__sstore *base, int64_t user_id,
     jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
     int i;
 
-    if (enter(st)) {
+    if (jwtd__pg_enter(&st->pg)) {
         rc = exec_done(st, "BEGIN", 0, NULL);
         /* The rows it revoked come back with the UPDATE. */
         if (rc == JWTD__STORE_OK)
-            rc = exec(st, "UPDATE session_families SET revoked_at = $2,"
-                          " box = NULL WHERE user_id = $1 AND"
-                          " revoked_at = 0 RETURNING sid", 2, v, &r);
+            rc = jwtd__pg_exec(&st->pg,
+                               "UPDATE session_families SET revoked_at = $2,"
+                               " box = NULL WHERE user_id = $1 AND"
+                               " revoked_at = 0 RETURNING sid", 2, v, &r);
         for (i = 0; rc == JWTD__STORE_OK && i < PQntuples(r); i++)
             rc = notify_revoke(st, PQgetvalue(r, i, 0), v[1]);
         rc = finish_tx(st, rc);
     }
-    pthread_mutex_unlock(&st->mu);
+    jwtd__pg_leave(&st->pg);
     for (i = 0; rc == JWTD__STORE_OK && fn != NULL && i < PQntuples(r); i++)
         fn(PQgetvalue(r, i, 0), arg);
     PQclear(r);
@@ -490,11 +408,12 @@ static jwtd__store_rc pg_revoked_since(jwtd__sstore *base, int64_t since,
     jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
     int i;
 
-    if (enter(st))
-        rc = exec(st, "SELECT sid, revoked_at FROM session_families"
-                      " WHERE revoked_at > 0 AND revoked_at >= $1", 1, v,
-                  &r);
-    pthread_mutex_unlock(&st->mu);
+    if (jwtd__pg_enter(&st->pg))
+        rc = jwtd__pg_exec(&st->pg,
+                           "SELECT sid, revoked_at FROM session_families"
+                           " WHERE revoked_at > 0 AND revoked_at >= $1", 1,
+                           v, &r);
+    jwtd__pg_leave(&st->pg);
     for (i = 0; rc == JWTD__STORE_OK && i < PQntuples(r); i++)
         fn(PQgetvalue(r, i, 0), col64(r, i, 1), arg);
     PQclear(r);
@@ -508,7 +427,7 @@ static jwtd__store_rc pg_prune(jwtd__sstore *base, int64_t before)
     const char *v[1] = {num(&b, before)};
     jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
 
-    if (enter(st)) {
+    if (jwtd__pg_enter(&st->pg)) {
         rc = exec_done(st, "BEGIN", 0, NULL);
         if (rc == JWTD__STORE_OK)
             rc = exec_done(st, "DELETE FROM session_tokens WHERE sid IN"
@@ -521,7 +440,7 @@ static jwtd__store_rc pg_prune(jwtd__sstore *base, int64_t before)
                                " revoked_at < $1)", 1, v);
         rc = finish_tx(st, rc);
     }
-    pthread_mutex_unlock(&st->mu);
+    jwtd__pg_leave(&st->pg);
     return rc;
 }
 
@@ -537,13 +456,14 @@ static jwtd__store_rc pg_raise_lifetime(jwtd__sstore *base, int64_t lifetime,
     jwtd__store_rc rc = JWTD__STORE_UNAVAILABLE;
 
     *longest = 0;
-    if (enter(st))
-        rc = exec(st, "INSERT INTO session_meta (name, value)"
-                      " VALUES ('access_lifetime_max', $1)"
-                      " ON CONFLICT (name) DO UPDATE SET value ="
-                      " GREATEST(session_meta.value, EXCLUDED.value)"
-                      " RETURNING value", 1, v, &r);
-    pthread_mutex_unlock(&st->mu);
+    if (jwtd__pg_enter(&st->pg))
+        rc = jwtd__pg_exec(&st->pg,
+                           "INSERT INTO session_meta (name, value)"
+                           " VALUES ('access_lifetime_max', $1)"
+                           " ON CONFLICT (name) DO UPDATE SET value ="
+                           " GREATEST(session_meta.value, EXCLUDED.value)"
+                           " RETURNING value", 1, v, &r);
+    jwtd__pg_leave(&st->pg);
     if (rc == JWTD__STORE_OK && PQntuples(r) == 1)
         *longest = col64(r, 0, 0);
     else if (rc == JWTD__STORE_OK)

@@ -7,19 +7,18 @@
  * counts every failure.  Each failure is one INSERT ... ON CONFLICT DO
  * UPDATE, which locks the row, so failures racing on several instances
  * all count.  One connection per handle under one mutex; a broken
- * connection is reset at most once a second (as store_pg_sessions.c),
+ * connection is reset at most once a second (pg_conn.c),
  * and nothing is retried: a lost count only gives back one guess, and
  * the login itself then answers 503 anyway.
  */
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libpq-fe.h>
 
+#include "server/pg_conn.h"
 #include "server/throttle_store.h"
 
 static const char schema_sql[] =
@@ -54,9 +53,7 @@ static const char fail_sql[] =
 
 struct pg_tstore {
     struct jwtd__tstore base;   /* first: the ops table */
-    PGconn *conn;
-    pthread_mutex_t mu;
-    time_t last_reset;
+    struct jwtd__pg pg;
 };
 
 struct num {
@@ -75,101 +72,33 @@ static void pg_close(jwtd__tstore *base)
 
     if (st == NULL)
         return;
-    PQfinish(st->conn);
-    pthread_mutex_destroy(&st->mu);
+    jwtd__pg_close(&st->pg);
     free(st);
 }
 
-static void quiet(void *arg, const char *message)
-{
-    (void)arg;
-    (void)message;
-}
-
+/* The tables are created under the session store's advisory lock
+ * (pg_conn.c): instances starting together create them one at a
+ * time. */
 static jwtd__store_rc pg_open(const char *target, jwtd__tstore **out,
                               char *errbuf, size_t errlen)
 {
-    static const char *const keys[] = {"connect_timeout", "options",
-                                       "application_name", "dbname", NULL};
-    const char *vals[] = {"5", "-c statement_timeout=15000",
-                          "jwtd-throttle", target, NULL};
+    static const struct jwtd__pg_setup setup = {
+        "jwtd-throttle", "login throttle", "the table", schema_sql};
     struct pg_tstore *st = calloc(1, sizeof(*st));
-    PGresult *r = NULL;
-    jwtd__store_rc rc = JWTD__STORE_ERROR;
+    jwtd__store_rc rc;
 
     *out = NULL;
-    if (st == NULL || pthread_mutex_init(&st->mu, NULL) != 0) {
-        free(st);
+    if (st == NULL) {
         snprintf(errbuf, errlen, "login throttle: out of memory");
-        return rc;
+        return JWTD__STORE_ERROR;
     }
     st->base.ops = &jwtd__tstore_pg_ops;
-    st->conn = PQconnectdbParams(keys, vals, 1);
-    if (st->conn == NULL || PQstatus(st->conn) != CONNECTION_OK) {
-        snprintf(errbuf, errlen,
-                 "login throttle: cannot connect to PostgreSQL");
-        rc = JWTD__STORE_UNAVAILABLE;
-        goto out;
-    }
-    PQsetNoticeProcessor(st->conn, quiet, NULL);
-    st->last_reset = time(NULL);
-    /* The session store's advisory lock: instances starting together
-     * create their tables one at a time. */
-    PQclear(PQexec(st->conn,
-                   "BEGIN; SELECT pg_advisory_xact_lock(1786312293);"));
-    r = PQexec(st->conn, schema_sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        snprintf(errbuf, errlen, "login throttle: cannot create the table");
-        PQclear(PQexec(st->conn, "ROLLBACK"));
-        goto out;
-    }
-    PQclear(r);
-    r = PQexec(st->conn, "COMMIT");
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        snprintf(errbuf, errlen, "login throttle: cannot create the table");
-        goto out;
-    }
-    rc = JWTD__STORE_OK;
-out:
-    PQclear(r);
+    rc = jwtd__pg_open(&st->pg, target, &setup, errbuf, errlen);
     if (rc == JWTD__STORE_OK)
         *out = &st->base;
     else
-        pg_close(&st->base);
+        free(st);
     return rc;
-}
-
-/* Locks and makes sure the connection works; see store_pg_sessions.c. */
-static bool enter(struct pg_tstore *st)
-{
-    time_t now;
-
-    pthread_mutex_lock(&st->mu);
-    if (PQstatus(st->conn) == CONNECTION_OK)
-        return true;
-    now = time(NULL);
-    if (now >= st->last_reset && now - st->last_reset < 1)
-        return false;
-    st->last_reset = now;
-    PQreset(st->conn);
-    return PQstatus(st->conn) == CONNECTION_OK;
-}
-
-/* One statement with text parameters; *res (caller clears) on OK. */
-static jwtd__store_rc exec(struct pg_tstore *st, const char *sql, int n,
-                           const char *const *vals, PGresult **res)
-{
-    PGresult *r = PQexecParams(st->conn, sql, n, NULL, vals, NULL, NULL, 0);
-    ExecStatusType s = PQresultStatus(r);
-
-    *res = NULL;
-    if (r != NULL && (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK)) {
-        *res = r;
-        return JWTD__STORE_OK;
-    }
-    PQclear(r);
-    return PQstatus(st->conn) == CONNECTION_BAD ? JWTD__STORE_UNAVAILABLE
-                                                : JWTD__STORE_ERROR;
 }
 
 static jwtd__store_rc pg_get(jwtd__tstore *base, const char *const *keys,
@@ -187,11 +116,11 @@ static jwtd__store_rc pg_get(jwtd__tstore *base, const char *const *keys,
         return JWTD__STORE_ERROR;
     for (i = 0; i < 3; i++)
         vals[i] = keys[i < n ? i : 0];
-    if (!enter(st)) {
-        pthread_mutex_unlock(&st->mu);
+    if (!jwtd__pg_enter(&st->pg)) {
+        jwtd__pg_leave(&st->pg);
         return JWTD__STORE_UNAVAILABLE;
     }
-    rc = exec(st,
+    rc = jwtd__pg_exec(&st->pg,
               "SELECT key, failures, last_failure, locked_until,"
               " known_until FROM login_failures"
               " WHERE key IN ($1, $2, $3)",
@@ -207,7 +136,7 @@ static jwtd__store_rc pg_get(jwtd__tstore *base, const char *const *keys,
         }
     }
     PQclear(r);
-    pthread_mutex_unlock(&st->mu);
+    jwtd__pg_leave(&st->pg);
     return rc;
 }
 
@@ -217,13 +146,13 @@ static jwtd__store_rc run(struct pg_tstore *st, const char *sql, int n,
     PGresult *r = NULL;
     jwtd__store_rc rc;
 
-    if (!enter(st)) {
-        pthread_mutex_unlock(&st->mu);
+    if (!jwtd__pg_enter(&st->pg)) {
+        jwtd__pg_leave(&st->pg);
         return JWTD__STORE_UNAVAILABLE;
     }
-    rc = exec(st, sql, n, vals, &r);
+    rc = jwtd__pg_exec(&st->pg, sql, n, vals, &r);
     PQclear(r);
-    pthread_mutex_unlock(&st->mu);
+    jwtd__pg_leave(&st->pg);
     return rc;
 }
 
