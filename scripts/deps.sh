@@ -10,7 +10,7 @@ pkgs=(build-essential cmake pkg-config libssl-dev libyajl-dev
       libmicrohttpd-dev libsqlite3-dev libsodium-dev libunistring-dev
       libinih-dev libcmocka-dev curl ca-certificates
       openssl sqlite3 python3 procps   # tools the test scripts call
-      clang valgrind
+      clang libclang-rt-dev valgrind   # libFuzzer + sanitizer runtimes
       libpq-dev postgresql
       nginx)   # tests/http/test_cluster.sh runs its own, in the foreground
 missing=()
