@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * Copyright (c) 2026 the jwtd authors
  *
- * Known attacks on JWT verifiers (docs: /work/shared/bug-cases.md), HMAC
+ * Known attacks on JWT verifiers (docs: the shared bug-cases.md), HMAC
  * parts, one named test per case.  Each test opens with the attack; the
  * assertions pin jwtd's verdict and jsonwebtoken's message.
  */

@@ -3,7 +3,7 @@
  *
  * Attacks on public-key verification, one named test per known fault
  * (bug cases BL-03, BL-04, BL-05, BL-16, BL-20 and BL-21 in
- * /work/shared/bug-cases.md), each driven through the public entry
+ * the shared bug-cases.md), each driven through the public entry
  * points jwtd_verify and jwtd_verify_ring exactly as an application
  * calls them, and each pinning the verdict and the error kind.  The keys
  * are generated once per run; forged tokens are built byte by byte so a
