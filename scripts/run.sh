@@ -7,6 +7,6 @@
 # signing key).  Extra arguments go to `jwtd serve`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JWTD_SKIP_NODE=1 ./scripts/deps.sh
+./scripts/deps.sh run
 ./scripts/build.sh build
 exec ./build/jwtd serve "$@"
