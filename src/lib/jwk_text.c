@@ -12,61 +12,30 @@
 
 #include <openssl/crypto.h>
 
+#include "base64url.h"
 #include "key_pkey.h"
 
-static int b64u_value(unsigned char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '-')
-        return 62;
-    if (c == '_')
-        return 63;
-    return -1;
-}
-
+/* Key members take the token layer's strict decoder (canonical, no
+ * padding), on a heap buffer of their own since keys can be large. */
 bool jwtd__b64u_decode_strict(const char *in, size_t len,
                               unsigned char **out, size_t *out_len)
 {
+    size_t max = jwtd__b64url_decoded_max(len);
     unsigned char *buf;
-    size_t i, o = 0;
-    unsigned long acc = 0;
-    int nbits = 0, v;
 
     *out = NULL;
     *out_len = 0;
-    /* RFC 4648 5: a length of 1 mod 4 cannot come from any byte string. */
-    if (len % 4 == 1)
-        return false;
-    buf = malloc(len / 4 * 3 + 3);
+    buf = malloc(max + 1);
     if (buf == NULL)
         return false;
-    for (i = 0; i < len; i++) {
-        v = b64u_value((unsigned char)in[i]);
-        if (v < 0)
-            goto fail;
-        acc = ((acc << 6) | (unsigned long)v) & 0xffffu;
-        nbits += 6;
-        if (nbits >= 8) {
-            nbits -= 8;
-            buf[o++] = (unsigned char)(acc >> nbits);
-        }
+    if (jwtd__b64url_decode(in, len, buf, out_len) != JWTD__B64_OK) {
+        OPENSSL_cleanse(buf, max + 1);
+        free(buf);
+        *out_len = 0;
+        return false;
     }
-    /* RFC 4648 3.5: the unused bits of the last character must be zero,
-     * else several texts would decode to the same bytes. */
-    if (nbits > 0 && (acc & ((1ul << nbits) - 1)) != 0)
-        goto fail;
     *out = buf;
-    *out_len = o;
     return true;
-fail:
-    OPENSSL_cleanse(buf, len / 4 * 3 + 3);
-    free(buf);
-    return false;
 }
 
 static bool buf_grow(struct jwtd__kbuf *b, size_t more)
@@ -138,36 +107,22 @@ void jwtd__kbuf_json_str(struct jwtd__kbuf *b, const char *s, size_t len)
 
 void jwtd__kbuf_b64u(struct jwtd__kbuf *b, const unsigned char *p, size_t n)
 {
-    static const char tab[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    size_t i;
-    char q[4];
+    size_t len = jwtd__b64url_encoded_len(n);
+    char *text = malloc(len + 1);
 
-    jwtd__kbuf_add(b, "\"", 1);
-    for (i = 0; i + 3 <= n; i += 3) {
-        unsigned long v = ((unsigned long)p[i] << 16) |
-                          ((unsigned long)p[i + 1] << 8) | p[i + 2];
-        q[0] = tab[(v >> 18) & 63];
-        q[1] = tab[(v >> 12) & 63];
-        q[2] = tab[(v >> 6) & 63];
-        q[3] = tab[v & 63];
-        jwtd__kbuf_add(b, q, 4);
+    if (text == NULL) {
+        /* The same failure as a buffer that cannot grow. */
+        jwtd__kbuf_wipe(b);
+        b->failed = true;
+        return;
     }
-    if (n - i == 1) {
-        unsigned long v = (unsigned long)p[i] << 16;
-        q[0] = tab[(v >> 18) & 63];
-        q[1] = tab[(v >> 12) & 63];
-        jwtd__kbuf_add(b, q, 2);
-    } else if (n - i == 2) {
-        unsigned long v = ((unsigned long)p[i] << 16) |
-                          ((unsigned long)p[i + 1] << 8);
-        q[0] = tab[(v >> 18) & 63];
-        q[1] = tab[(v >> 12) & 63];
-        q[2] = tab[(v >> 6) & 63];
-        jwtd__kbuf_add(b, q, 3);
-    }
-    OPENSSL_cleanse(q, sizeof(q));
+    jwtd__b64url_encode(p, n, text);
     jwtd__kbuf_add(b, "\"", 1);
+    jwtd__kbuf_add(b, text, len);
+    jwtd__kbuf_add(b, "\"", 1);
+    /* The bytes may be private key material. */
+    OPENSSL_cleanse(text, len);
+    free(text);
 }
 
 void jwtd__kbuf_wipe(struct jwtd__kbuf *b)
