@@ -69,6 +69,13 @@ jwtd__store_rc jwtd__keys_generate(jwtd__store *st, jwtd_alg alg,
  * active key (JWTD__STORE_NOT_FOUND). */
 jwtd__store_rc jwtd__keys_active_alg(jwtd__store *st, jwtd_alg *alg);
 
+/* Makes a key of one stored key, bound to the kid and alg the store
+ * recorded for it, in *out (the caller frees it).  On failure writes
+ * "stored key <kid> (<alg>) is unusable: ..." into errbuf. */
+jwtd_err jwtd__stored_key_parse(const struct jwtd__stored_key *k,
+                                jwtd_key **out, char *errbuf,
+                                size_t errlen);
+
 /* Loads every stored key, active and retired, into a new keyring in
  * *ring (the caller frees it with jwtd_keyring_free).  *active_kid gets
  * the active key's kid (malloc'd, the caller frees it), or NULL when no

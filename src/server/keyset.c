@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include "server/firstrun.h"
 #include "server/keyset.h"
 
 static jwtd_alg alg_of(const jwtd_key *k)
@@ -176,25 +177,11 @@ static int fp_one(const struct jwtd__stored_key *k, void *arg)
 static int load_one(const struct jwtd__stored_key *k, void *arg)
 {
     struct load_ctx *c = arg;
-    jwtd_key *key = NULL;
-    jwtd_error jerr;
-    jwtd_alg alg = jwtd_alg_from_name(k->alg, strlen(k->alg));
-    jwtd_err err;
+    jwtd_key *key;
 
     if (!wanted(c, k))
         return 0;
-    memset(&jerr, 0, sizeof(jerr));
-    err = jwtd_key_from_jwk(k->material, strlen(k->material), &key, &jerr);
-    if (err == JWTD_OK && (alg == JWTD_ALG_UNKNOWN || alg == JWTD_ALG_NONE))
-        err = JWTD_ERR_BAD_KEY;
-    if (err == JWTD_OK)
-        err = jwtd_key_set_alg(key, alg);
-    if (err == JWTD_OK)
-        err = jwtd_key_set_kid(key, k->kid);
-    if (err != JWTD_OK) {
-        jwtd_key_free(key);
-        snprintf(c->errbuf, c->errlen, "stored key %s (%s) is unusable: %s",
-                 k->kid, k->alg, jwtd_strerror(err));
+    if (jwtd__stored_key_parse(k, &key, c->errbuf, c->errlen) != JWTD_OK) {
         c->failed = true;
         return 1;
     }

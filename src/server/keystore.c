@@ -118,16 +118,16 @@ struct load_ctx {
     bool failed;
 };
 
-/* Parses one stored key, binds it to the kid and alg the store recorded
- * for it (the JWK's own are expected to agree) and adds it to the ring. */
-static int load_one(const struct jwtd__stored_key *k, void *arg)
+jwtd_err jwtd__stored_key_parse(const struct jwtd__stored_key *k,
+                                jwtd_key **out, char *errbuf,
+                                size_t errlen)
 {
-    struct load_ctx *c = arg;
     jwtd_key *key = NULL;
     jwtd_error jerr;
     jwtd_alg alg = jwtd_alg_from_name(k->alg, strlen(k->alg));
     jwtd_err err;
 
+    *out = NULL;
     memset(&jerr, 0, sizeof(jerr));
     err = jwtd_key_from_jwk(k->material, strlen(k->material), &key, &jerr);
     if (err == JWTD_OK && (alg == JWTD_ALG_UNKNOWN || alg == JWTD_ALG_NONE))
@@ -138,8 +138,22 @@ static int load_one(const struct jwtd__stored_key *k, void *arg)
         err = jwtd_key_set_kid(key, k->kid);
     if (err != JWTD_OK) {
         jwtd_key_free(key);
-        set_err(c->errbuf, c->errlen, "stored key %s (%s) is unusable: %s",
+        set_err(errbuf, errlen, "stored key %s (%s) is unusable: %s",
                 k->kid, k->alg, jwtd_strerror(err));
+        return err;
+    }
+    *out = key;
+    return JWTD_OK;
+}
+
+/* Parses one stored key (the JWK's own kid and alg are expected to agree
+ * with the store's) and adds it to the ring. */
+static int load_one(const struct jwtd__stored_key *k, void *arg)
+{
+    struct load_ctx *c = arg;
+    jwtd_key *key;
+
+    if (jwtd__stored_key_parse(k, &key, c->errbuf, c->errlen) != JWTD_OK) {
         c->failed = true;
         return 1;
     }
