@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,22 +20,8 @@
 #include "server/firstrun.h"
 #include "server/password.h"
 
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (errbuf == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(errbuf, errlen, fmt, ap);
-    va_end(ap);
-}
+/* The store's error-buffer writer, under a short local name. */
+#define set_err jwtd__store_set_err
 
 /* Fills pw with JWTD__ADMIN_PASSWORD_LEN characters of [A-Za-z0-9]; each
  * is uniform (randombytes_uniform rejects the biased tail). */

@@ -6,7 +6,6 @@
  * them into a keyring.  The material is private key text, so every copy
  * made here is wiped before it is freed.
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,22 +14,8 @@
 #include "server/firstrun.h"
 #include "server/password.h"
 
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (errbuf == NULL || errlen == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(errbuf, errlen, fmt, ap);
-    va_end(ap);
-}
+/* The store's error-buffer writer, under a short local name. */
+#define set_err jwtd__store_set_err
 
 static void free_secret_text(char *s)
 {

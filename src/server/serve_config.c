@@ -9,7 +9,6 @@
  * An unknown flag or file key is an error, not a silent no-op, so a
  * typo cannot leave a setting at its default unnoticed.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <ini.h>
 
 #include "server/serve_config.h"
+#include "server/store.h"
 
 const char jwtd__serve_usage[] =
     "usage: jwtd serve [options]\n"
@@ -90,17 +90,8 @@ static const struct opt_def defs[JWTD__OPT__COUNT] = {
     [JWTD__OPT_ALG] = {"alg", "JWTD_ALG", NULL},
 };
 
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(errbuf, errlen, fmt, ap);
-    va_end(ap);
-}
+/* The store's error-buffer writer, under a short local name. */
+#define set_err jwtd__store_set_err
 
 static int find_opt(const char *name, size_t len)
 {

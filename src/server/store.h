@@ -142,4 +142,12 @@ jwtd__store_rc jwtd__store_key_prune(jwtd__store *st, int64_t retired_before);
  * JWTD__STORE_OK (processes on one file see changes by polling). */
 jwtd__store_rc jwtd__store_notify(jwtd__store *st, const char *payload);
 
+/* Writes a formatted reason into errbuf (which may be NULL); shared by
+ * the store and the server code that reports through error buffers. */
+void jwtd__store_set_err(char *errbuf, size_t errlen, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
 #endif /* JWTD_SERVER_STORE_H */

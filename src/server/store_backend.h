@@ -81,11 +81,5 @@ void jwtd__store_pg_describe(const char *url, char *buf, size_t size);
  * or NULL when out of memory. */
 char *jwtd__store_dup(const char *s, size_t n);
 
-/* Writes a formatted reason into errbuf (which may be NULL). */
-void jwtd__store_set_err(char *errbuf, size_t errlen, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
 
 #endif /* JWTD_SERVER_STORE_BACKEND_H */
