@@ -3,7 +3,9 @@
  *
  * The login server's internal contract: the server state shared by every
  * request (configuration, store, keys), the per-request context that the
- * libmicrohttpd glue (http_server.c) keeps, the response helpers
+ * request glue (http_server.c) keeps over jwtd's own HTTP front
+ * (http_front.c), what a route may read of a request and how it
+ * answers, the response helpers
  * (http_response.c), the body parsers (http_body.c), the log
  * (http_log.c) and the route handlers (routes_*.c).  Nothing here is
  * part of the public API.
@@ -15,8 +17,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
-
-#include <microhttpd.h>
 
 #include "jwtd/jwtd.h"
 #include "server/client_addr.h"
@@ -30,16 +30,17 @@
  * route); a password is at most 1,024 bytes, so 16 KiB leaves room for
  * JSON escapes (\uXXXX is six bytes per character) and is still cheap. */
 #define JWTD__HTTP_MAX_BODY (16u * 1024u)
-/* Memory libmicrohttpd may use per connection for the request line and
- * headers; beyond it the client gets 431 (see http_server.c). */
-#define JWTD__HTTP_CONN_MEMORY (32u * 1024u)
 /* Concurrent connections accepted before new ones are refused (lowered
  * to fit the open-file limit at start-up). */
 #define JWTD__HTTP_MAX_CONNECTIONS 4096u
 /* Connections from one address. */
 #define JWTD__HTTP_MAX_PER_IP 512u
-/* Seconds a connection may sit idle (slow clients, keep-alive). */
+/* Seconds a connection may sit idle (keep-alive, stalled reads and
+ * writes). */
 #define JWTD__HTTP_TIMEOUT 15u
+/* Seconds a request head may take from its first byte to its last,
+ * however it trickles (slow-header clients). */
+#define JWTD__HTTP_HEAD_TIMEOUT 10u
 /* Seconds a graceful shutdown waits for in-flight requests. */
 #define JWTD__HTTP_DRAIN_SECONDS 10
 
@@ -99,8 +100,34 @@ struct jwtd__req {
     char addr[JWTD__ADDR_MAX];
 };
 
+/* One client connection of the HTTP front (http_front.c). */
+struct jwtd__conn;
+
+/* The value of the request's first field called name (any case),
+ * NUL-terminated (values never hold NUL, CR or LF), or NULL. */
+const char *jwtd__hdr(const struct jwtd__conn *c, const char *name);
+/* Calls fn for every field of the request, in order, until it returns
+ * false. */
+typedef bool (*jwtd__hdr_fn)(void *cls, const char *name,
+                             const char *value, size_t value_len);
+void jwtd__hdr_each(const struct jwtd__conn *c, jwtd__hdr_fn fn,
+                    void *cls);
+/* The request's answer: status, header pairs (NULL-terminated; a
+ * "Connection: close" pair closes the connection after it, as does
+ * close), body copied.  Date, Content-Length and Connection are added
+ * here.  One answer per request: false for a second one or when out of
+ * memory. */
+bool jwtd__conn_send(struct jwtd__conn *c, unsigned status,
+                     const char *const *hdrs, const char *body, size_t len,
+                     bool close);
+/* From the request's handler: no answer now, the request waits (off
+ * the worker's loop) until jwtd__conn_resume, from any thread, hands
+ * it back and the handler is called again. */
+void jwtd__conn_suspend(struct jwtd__conn *c);
+void jwtd__conn_resume(struct jwtd__conn *c);
+
 typedef unsigned (*jwtd__handler)(const struct jwtd__srv *srv,
-                                  struct MHD_Connection *conn,
+                                  struct jwtd__conn *conn,
                                   struct jwtd__req *req);
 
 /* A route: one path, the methods it answers (comma list for Allow),
@@ -118,7 +145,7 @@ const struct jwtd__route *jwtd__route_find(const char *path);
 /* ---- daemon (http_server.c) ---- */
 
 struct jwtd__http;
-/* Starts libmicrohttpd on bind:port (port 0: any free port) with a
+/* Starts the HTTP front on bind:port (port 0: any free port) with a
  * pool of threads workers; NULL with a reason in errbuf on failure. */
 struct jwtd__http *jwtd__http_start(const struct jwtd__srv *srv,
                                     const char *bind, unsigned port,
@@ -202,23 +229,23 @@ enum {
 
 /* Queues a response with the server's common headers and records the
  * status in req.  body is copied.  Returns the status. */
-unsigned jwtd__respond(struct MHD_Connection *conn, struct jwtd__req *req,
+unsigned jwtd__respond(struct jwtd__conn *conn, struct jwtd__req *req,
                        unsigned status, const char *content_type,
                        const char *body, size_t len, unsigned flags,
                        const char *const *extra_headers);
 /* {"error":code,"error_description":desc} with no-store. */
-unsigned jwtd__respond_error(struct MHD_Connection *conn,
+unsigned jwtd__respond_error(struct jwtd__conn *conn,
                              struct jwtd__req *req, unsigned status,
                              const char *code, const char *desc,
                              const char *const *extra_headers);
 /* A JSON body built by the caller (owned text, freed here); NULL means
  * the build failed and answers 500. */
-unsigned jwtd__respond_json(struct MHD_Connection *conn,
+unsigned jwtd__respond_json(struct jwtd__conn *conn,
                             struct jwtd__req *req, unsigned status,
                             char *json, unsigned flags);
 /* 401 for a protected route: desc NULL means no credentials were given
  * (RFC 6750 3.1: no error code then), else error="invalid_token". */
-unsigned jwtd__respond_unauthorized(struct MHD_Connection *conn,
+unsigned jwtd__respond_unauthorized(struct jwtd__conn *conn,
                                     struct jwtd__req *req,
                                     const char *desc);
 
@@ -255,13 +282,13 @@ void jwtd__auth_clear(struct jwtd__auth *a);
  * its CSRF proof.  Returns 0 when authenticated; otherwise it has
  * queued the error response and returns its status. */
 unsigned jwtd__authenticate(const struct jwtd__srv *srv,
-                            struct MHD_Connection *conn,
+                            struct jwtd__conn *conn,
                             struct jwtd__req *req, struct jwtd__auth *out);
 /* As jwtd__authenticate without the revocation check and without an
  * answer: for logout, which must stay idempotent (a second logout with
  * the same token answers 204 again).  Returns true with out filled. */
 bool jwtd__authenticate_quiet(const struct jwtd__srv *srv,
-                              struct MHD_Connection *conn,
+                              struct jwtd__conn *conn,
                               struct jwtd__req *req, struct jwtd__auth *out);
 
 /* ---- cookie mode and CSRF (http_session.c) ---- */
@@ -269,22 +296,22 @@ bool jwtd__authenticate_quiet(const struct jwtd__srv *srv,
 /* Reads our cookie name from the request's Cookie headers into out
  * (NUL-terminated, at most out_size - 1 bytes).  Returns the
  * jwtd__cookie_rc; a value too long counts as JWTD__COOKIE_BAD. */
-int jwtd__req_cookie(struct MHD_Connection *conn, const char *name,
+int jwtd__req_cookie(struct jwtd__conn *conn, const char *name,
                      char *out, size_t out_size);
 /* The CSRF checks for a request that authenticates by cookie (bug case
  * SV-11): an Origin header, when present, must be this server's own
  * origin; the X-CSRF-Token header must equal the CSRF cookie (constant
  * time).  Returns NULL when they pass, else the reason. */
-const char *jwtd__csrf_check(struct MHD_Connection *conn,
+const char *jwtd__csrf_check(struct jwtd__conn *conn,
                              char csrf[JWTD__CSRF_LEN + 1]);
 /* The answer when the store failed: 503 with Retry-After: 2 when the
  * database cannot be reached (worth a retry; never 401, which would
  * tell a user the session is over), else 500. */
-unsigned jwtd__respond_store_failed(struct MHD_Connection *conn,
+unsigned jwtd__respond_store_failed(struct jwtd__conn *conn,
                                     struct jwtd__req *req,
                                     bool unavailable);
 /* Whether the Origin header, when present, names this server. */
-bool jwtd__origin_ok(struct MHD_Connection *conn);
+bool jwtd__origin_ok(struct jwtd__conn *conn);
 /* Set-Cookie headers for a session (or, with g NULL, the clearing of
  * all three cookies), as extra-header pairs for jwtd__respond; hdrs
  * must hold 7 entries, bufs 3 strings of JWTD__SET_COOKIE_MAX.  access
@@ -296,42 +323,42 @@ bool jwtd__session_cookies(const struct jwtd__srv *srv,
 /* ---- handlers (routes_*.c) ---- */
 
 unsigned jwtd__route_login(const struct jwtd__srv *srv,
-                           struct MHD_Connection *conn,
+                           struct jwtd__conn *conn,
                            struct jwtd__req *req);
 unsigned jwtd__route_logout(const struct jwtd__srv *srv,
-                            struct MHD_Connection *conn,
+                            struct jwtd__conn *conn,
                             struct jwtd__req *req);
 unsigned jwtd__route_refresh(const struct jwtd__srv *srv,
-                             struct MHD_Connection *conn,
+                             struct jwtd__conn *conn,
                              struct jwtd__req *req);
 /* Answers a login or a refresh (http_grant.c) with a new access token
  * for user u in session g->sid: the refresh token goes in the body, or
  * with cookies set in Set-Cookie headers (the access token then also
  * carries the hash of the session's CSRF value, claim "cth"). */
 unsigned jwtd__respond_grant(const struct jwtd__srv *srv,
-                             struct MHD_Connection *conn,
+                             struct jwtd__conn *conn,
                              struct jwtd__req *req,
                              const struct jwtd__user *u,
                              const struct jwtd__grant *g, bool cookies);
 unsigned jwtd__route_posts(const struct jwtd__srv *srv,
-                           struct MHD_Connection *conn,
+                           struct jwtd__conn *conn,
                            struct jwtd__req *req);
 unsigned jwtd__route_me(const struct jwtd__srv *srv,
-                        struct MHD_Connection *conn, struct jwtd__req *req);
+                        struct jwtd__conn *conn, struct jwtd__req *req);
 unsigned jwtd__route_page(const struct jwtd__srv *srv,
-                          struct MHD_Connection *conn,
+                          struct jwtd__conn *conn,
                           struct jwtd__req *req);
 unsigned jwtd__route_app_js(const struct jwtd__srv *srv,
-                            struct MHD_Connection *conn,
+                            struct jwtd__conn *conn,
                             struct jwtd__req *req);
 unsigned jwtd__route_app_css(const struct jwtd__srv *srv,
-                             struct MHD_Connection *conn,
+                             struct jwtd__conn *conn,
                              struct jwtd__req *req);
 unsigned jwtd__route_healthz(const struct jwtd__srv *srv,
-                             struct MHD_Connection *conn,
+                             struct jwtd__conn *conn,
                              struct jwtd__req *req);
 unsigned jwtd__route_jwks(const struct jwtd__srv *srv,
-                          struct MHD_Connection *conn,
+                          struct jwtd__conn *conn,
                           struct jwtd__req *req);
 
 /* The page assets (page_assets.c). */

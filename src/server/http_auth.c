@@ -48,20 +48,17 @@ struct auth_headers {
     size_t len;
 };
 
-static enum MHD_Result count_auth(void *cls, enum MHD_ValueKind kind,
-                                  const char *key, size_t key_size,
-                                  const char *value, size_t value_size)
+static bool count_auth(void *cls, const char *key, const char *value,
+                       size_t value_size)
 {
     struct auth_headers *a = cls;
 
-    (void)kind;
-    (void)key_size;
-    if (strcasecmp(key, MHD_HTTP_HEADER_AUTHORIZATION) == 0) {
+    if (strcasecmp(key, "Authorization") == 0) {
         a->count++;
         a->value = value;
         a->len = value != NULL ? value_size : 0;
     }
-    return MHD_YES;
+    return true;
 }
 
 /* The token's sub as the store's id: decimal digits only, no sign, no
@@ -146,7 +143,7 @@ static bool refuse(struct refusal *r, unsigned status, const char *desc,
 
 /* Finds the token: the one Authorization header, or without one the
  * access cookie of cookie mode. */
-static bool find_token(struct MHD_Connection *conn, char *cookie,
+static bool find_token(struct jwtd__conn *conn, char *cookie,
                        size_t cookie_size, const char **tok,
                        size_t *tok_len, bool *by_cookie, struct refusal *r)
 {
@@ -154,7 +151,7 @@ static bool find_token(struct MHD_Connection *conn, char *cookie,
     int crc;
 
     *by_cookie = false;
-    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, count_auth, &hdr);
+    jwtd__hdr_each(conn, count_auth, &hdr);
     if (hdr.count > 1)
         /* Two headers are ambiguous: refusing both is the only answer
          * that does not depend on which one a proxy saw (SV-09 h). */
@@ -190,7 +187,7 @@ static bool find_token(struct MHD_Connection *conn, char *cookie,
 /* A cookie-authenticated request must prove it comes from our page
  * (bug case SV-11): the CSRF double submit, and the value must be the
  * one of the token's own session, whose hash the token carries. */
-static bool csrf_bound(struct MHD_Connection *conn, const jwtd_token *t,
+static bool csrf_bound(struct jwtd__conn *conn, const jwtd_token *t,
                        struct refusal *r)
 {
     char csrf[JWTD__CSRF_LEN + 1], want[JWTD__CSRF_LEN + 1];
@@ -213,7 +210,7 @@ static bool csrf_bound(struct MHD_Connection *conn, const jwtd_token *t,
 /* The whole check.  full: also the denylist and the user record (every
  * protected route); without it only what logout needs (the token is
  * ours, verifies, and names a session). */
-static bool check(const struct jwtd__srv *srv, struct MHD_Connection *conn,
+static bool check(const struct jwtd__srv *srv, struct jwtd__conn *conn,
                   struct jwtd__auth *out, bool full, struct refusal *r,
                   const char *addr)
 {
@@ -301,7 +298,7 @@ static bool check(const struct jwtd__srv *srv, struct MHD_Connection *conn,
 }
 
 unsigned jwtd__authenticate(const struct jwtd__srv *srv,
-                            struct MHD_Connection *conn,
+                            struct jwtd__conn *conn,
                             struct jwtd__req *req, struct jwtd__auth *out)
 {
     struct refusal r;
@@ -332,7 +329,7 @@ unsigned jwtd__authenticate(const struct jwtd__srv *srv,
 }
 
 bool jwtd__authenticate_quiet(const struct jwtd__srv *srv,
-                              struct MHD_Connection *conn,
+                              struct jwtd__conn *conn,
                               struct jwtd__req *req, struct jwtd__auth *out)
 {
     struct refusal r;

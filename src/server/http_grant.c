@@ -95,7 +95,7 @@ static char *sign_access(const struct jwtd__srv *srv,
 }
 
 unsigned jwtd__respond_grant(const struct jwtd__srv *srv,
-                             struct MHD_Connection *conn,
+                             struct jwtd__conn *conn,
                              struct jwtd__req *req,
                              const struct jwtd__user *u,
                              const struct jwtd__grant *g, bool cookies)

@@ -15,41 +15,45 @@
 
 #include "server/http.h"
 
-unsigned jwtd__respond(struct MHD_Connection *conn, struct jwtd__req *req,
+unsigned jwtd__respond(struct jwtd__conn *conn, struct jwtd__req *req,
                        unsigned status, const char *content_type,
                        const char *body, size_t len, unsigned flags,
                        const char *const *extra_headers)
 {
-    struct MHD_Response *resp;
-    size_t i;
+    const char *hdrs[48];
+    size_t n = 0, i;
 
-    resp = MHD_create_response_from_buffer(len, (void *)body,
-                                           MHD_RESPMEM_MUST_COPY);
-    if (resp == NULL) {
-        jwtd__log(JWTD__LOG_ERROR, "cannot allocate a response");
+    if (content_type != NULL) {
+        hdrs[n++] = "Content-Type";
+        hdrs[n++] = content_type;
+    }
+    hdrs[n++] = "X-Content-Type-Options";
+    hdrs[n++] = "nosniff";
+    hdrs[n++] = "Referrer-Policy";
+    hdrs[n++] = "no-referrer";
+    if (flags & JWTD__RESP_NO_STORE) {
+        hdrs[n++] = "Cache-Control";
+        hdrs[n++] = "no-store";
+        hdrs[n++] = "Pragma";
+        hdrs[n++] = "no-cache";
+    }
+    for (i = 0; extra_headers != NULL && extra_headers[i] != NULL &&
+                n + 3 < sizeof(hdrs) / sizeof(hdrs[0]); i += 2) {
+        hdrs[n++] = extra_headers[i];
+        hdrs[n++] = extra_headers[i + 1];
+    }
+    hdrs[n] = NULL;
+    if (!jwtd__conn_send(conn, status, hdrs, body, len,
+                         (flags & JWTD__RESP_CLOSE) != 0)) {
+        jwtd__log(JWTD__LOG_ERROR, "response %u not queued", status);
         return 500;
     }
-    if (content_type != NULL)
-        MHD_add_response_header(resp, "Content-Type", content_type);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
-    if (flags & JWTD__RESP_NO_STORE) {
-        MHD_add_response_header(resp, "Cache-Control", "no-store");
-        MHD_add_response_header(resp, "Pragma", "no-cache");
-    }
-    if (flags & JWTD__RESP_CLOSE)
-        MHD_add_response_header(resp, "Connection", "close");
-    for (i = 0; extra_headers != NULL && extra_headers[i] != NULL; i += 2)
-        MHD_add_response_header(resp, extra_headers[i], extra_headers[i + 1]);
-    if (MHD_queue_response(conn, status, resp) != MHD_YES)
-        jwtd__log(JWTD__LOG_DEBUG, "response %u not queued", status);
-    MHD_destroy_response(resp);
     req->status = status;
     req->answered = true;
     return status;
 }
 
-unsigned jwtd__respond_json(struct MHD_Connection *conn,
+unsigned jwtd__respond_json(struct jwtd__conn *conn,
                             struct jwtd__req *req, unsigned status,
                             char *json, unsigned flags)
 {
@@ -79,7 +83,7 @@ static char *error_body(const char *code, const char *desc)
     return jwtd__buf_take(&b);
 }
 
-unsigned jwtd__respond_error(struct MHD_Connection *conn,
+unsigned jwtd__respond_error(struct jwtd__conn *conn,
                              struct jwtd__req *req, unsigned status,
                              const char *code, const char *desc,
                              const char *const *extra_headers)
@@ -113,7 +117,7 @@ static void quote_desc(const char *desc, char *out, size_t out_size)
     out[o] = '\0';
 }
 
-unsigned jwtd__respond_unauthorized(struct MHD_Connection *conn,
+unsigned jwtd__respond_unauthorized(struct jwtd__conn *conn,
                                     struct jwtd__req *req,
                                     const char *desc)
 {

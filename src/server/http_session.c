@@ -26,27 +26,24 @@ struct cookie_scan {
     size_t len;
 };
 
-static enum MHD_Result scan_cookie(void *cls, enum MHD_ValueKind kind,
-                                   const char *key, size_t key_size,
-                                   const char *value, size_t value_size)
+static bool scan_cookie(void *cls, const char *key, const char *value,
+                        size_t value_size)
 {
     struct cookie_scan *c = cls;
 
-    (void)kind;
-    (void)key_size;
-    if (strcasecmp(key, MHD_HTTP_HEADER_COOKIE) == 0 && value != NULL)
+    if (strcasecmp(key, "Cookie") == 0 && value != NULL)
         c->state = jwtd__cookie_find(value, value_size, c->name, c->state,
                                      &c->val, &c->len);
-    return MHD_YES;
+    return true;
 }
 
-int jwtd__req_cookie(struct MHD_Connection *conn, const char *name,
+int jwtd__req_cookie(struct jwtd__conn *conn, const char *name,
                      char *out, size_t out_size)
 {
     struct cookie_scan c = {name, JWTD__COOKIE_ABSENT, NULL, 0};
 
     out[0] = '\0';
-    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, scan_cookie, &c);
+    jwtd__hdr_each(conn, scan_cookie, &c);
     if (c.state != JWTD__COOKIE_FOUND)
         return c.state;
     if (c.len >= out_size)
@@ -62,34 +59,31 @@ struct header_scan {
     const char *value;
 };
 
-static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind,
-                                   const char *key, size_t key_size,
-                                   const char *value, size_t value_size)
+static bool scan_header(void *cls, const char *key, const char *value,
+                        size_t value_size)
 {
     struct header_scan *h = cls;
 
-    (void)kind;
-    (void)key_size;
     (void)value_size;
     if (strcasecmp(key, h->name) == 0) {
         h->count++;
         h->value = value;
     }
-    return MHD_YES;
+    return true;
 }
 
 /* The one value of a header; NULL when absent, *many when repeated. */
-static const char *one_header(struct MHD_Connection *conn, const char *name,
+static const char *one_header(struct jwtd__conn *conn, const char *name,
                               bool *many)
 {
     struct header_scan h = {name, 0, NULL};
 
-    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, scan_header, &h);
+    jwtd__hdr_each(conn, scan_header, &h);
     *many = h.count > 1;
     return h.count == 1 ? h.value : NULL;
 }
 
-unsigned jwtd__respond_store_failed(struct MHD_Connection *conn,
+unsigned jwtd__respond_store_failed(struct jwtd__conn *conn,
                                     struct jwtd__req *req,
                                     bool unavailable)
 {
@@ -103,7 +97,7 @@ unsigned jwtd__respond_store_failed(struct MHD_Connection *conn,
                                "store unavailable", NULL);
 }
 
-bool jwtd__origin_ok(struct MHD_Connection *conn)
+bool jwtd__origin_ok(struct jwtd__conn *conn)
 {
     const char *origin, *host, *rest;
     bool many_o, many_h;
@@ -116,7 +110,7 @@ bool jwtd__origin_ok(struct MHD_Connection *conn)
      * which the CSRF token covers. */
     if (origin == NULL)
         return true;
-    host = one_header(conn, MHD_HTTP_HEADER_HOST, &many_h);
+    host = one_header(conn, "Host", &many_h);
     if (host == NULL || many_h)
         return false;
     if (strncmp(origin, "https://", 8) == 0)
@@ -128,7 +122,7 @@ bool jwtd__origin_ok(struct MHD_Connection *conn)
     return strcasecmp(rest, host) == 0;
 }
 
-const char *jwtd__csrf_check(struct MHD_Connection *conn,
+const char *jwtd__csrf_check(struct jwtd__conn *conn,
                              char csrf[JWTD__CSRF_LEN + 1])
 {
     char cookie[JWTD__CSRF_LEN + 2];

@@ -4,8 +4,8 @@
  * The password threads (login_pool.h): a ring of at most
  * JWTD__LOGIN_QUEUE_MAX waiting jobs under one mutex, worked by a fixed
  * set of threads that run jwtd__login_check_rc and resume the suspended
- * connection.  Submission never waits: the worker thread of
- * libmicrohttpd must stay free for the other connections it serves.
+ * connection.  Submission never waits: the worker thread of the
+ * HTTP front must stay free for the other connections it serves.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -48,10 +48,10 @@ static void wipe_password(struct jwtd__login_job *job)
 static void hand_back(struct jwtd__login_job *job,
                       enum jwtd__login_job_state state)
 {
-    struct MHD_Connection *conn = job->conn;
+    struct jwtd__conn *conn = job->conn;
 
     job->state = state;
-    MHD_resume_connection(conn);
+    jwtd__conn_resume(conn);
 }
 
 static void *run(void *arg)
@@ -133,7 +133,7 @@ bool jwtd__login_pool_submit(jwtd__login_pool *p,
         /* Suspended before any thread can see the job, so the resume
          * never comes first. */
         job->state = JWTD__LOGIN_JOB_QUEUED;
-        MHD_suspend_connection(job->conn);
+        jwtd__conn_suspend(job->conn);
         p->ring[(p->head + p->count) % JWTD__LOGIN_QUEUE_MAX] = job;
         p->count++;
         pthread_cond_signal(&p->ready);

@@ -2,14 +2,13 @@
  * Copyright (c) 2026 the jwtd authors
  *
  * The password threads (issue 6): argon2id costs about 18 ms a login, and
- * a libmicrohttpd worker serves all of its connections from one event
- * loop, so a login checked on the worker stalls every other request it
+ * an HTTP worker serves all of its connections from one event loop, so a login checked on the worker stalls every other request it
  * owns.  The login route instead suspends its connection and hands the
  * check to this small pool (one thread per core, a bounded queue); the
  * thread stores the outcome in the job and resumes the connection, and
  * the route answers from the job.  A full queue is refused at once, never
  * waited for.  The job belongs to its request: the pool only writes it
- * between submit and resume, while libmicrohttpd keeps the suspended
+ * between submit and resume, while the HTTP front keeps the suspended
  * request alive, and never touches it after the resume.
  */
 #ifndef JWTD_SERVER_LOGIN_POOL_H
@@ -19,9 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <microhttpd.h>
-
 #include "server/auth.h"
+#include "server/http.h"
 #include "server/store.h"
 
 /* Jobs waiting for a thread; one more is refused with 503. */
@@ -35,7 +33,7 @@ enum jwtd__login_job_state {
 
 /* One password check.  Input filled by the route; outcome by the pool. */
 struct jwtd__login_job {
-    struct MHD_Connection *conn;    /* suspended until the outcome */
+    struct jwtd__conn *conn;    /* suspended until the outcome */
     jwtd__store *store;
     char canonical[JWTD__NAME_MAX + 1];  /* "" when no name is valid */
     char logname[80];               /* sanitised name, for the log */
@@ -59,7 +57,8 @@ bool jwtd__login_pool_submit(jwtd__login_pool *p,
                              struct jwtd__login_job *job);
 /* Fails the jobs still queued (state FAILED, connection resumed), waits
  * for the running ones to finish and resume theirs, frees the pool.
- * Call before MHD_stop_daemon, which refuses suspended connections. */
+ * Call while the HTTP workers still run: they answer the resumed
+ * requests. */
 void jwtd__login_pool_free(jwtd__login_pool *p);
 
 /* Wipes the password, clears the user, frees the job (NULL is fine). */

@@ -13,7 +13,7 @@
 #include "server/http.h"
 
 unsigned jwtd__route_posts(const struct jwtd__srv *srv,
-                           struct MHD_Connection *conn,
+                           struct jwtd__conn *conn,
                            struct jwtd__req *req)
 {
     struct jwtd__auth auth;
@@ -36,7 +36,7 @@ unsigned jwtd__route_posts(const struct jwtd__srv *srv,
 }
 
 unsigned jwtd__route_me(const struct jwtd__srv *srv,
-                        struct MHD_Connection *conn, struct jwtd__req *req)
+                        struct jwtd__conn *conn, struct jwtd__req *req)
 {
     struct jwtd__auth auth;
     struct jwtd__buf b = {0};

@@ -32,10 +32,9 @@
 enum body_kind { BODY_NONE, BODY_JSON, BODY_FORM };
 
 /* The media type of Content-Type, without parameters, in any case. */
-static enum body_kind body_kind(struct MHD_Connection *conn)
+static enum body_kind body_kind(struct jwtd__conn *conn)
 {
-    const char *ct = MHD_lookup_connection_value(
-        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *ct = jwtd__hdr(conn, "Content-Type");
     size_t len;
 
     if (ct == NULL)
@@ -53,7 +52,7 @@ static enum body_kind body_kind(struct MHD_Connection *conn)
 
 /* 429 with Retry-After (RFC 6585 4): the same answer whether or not
  * the user exists, given before any password work. */
-static unsigned too_many(struct MHD_Connection *conn, struct jwtd__req *req,
+static unsigned too_many(struct jwtd__conn *conn, struct jwtd__req *req,
                          int64_t wait)
 {
     char secs[24];
@@ -94,7 +93,7 @@ static void wait_for_valid_after(int64_t valid_after)
  * fresh cookies, whatever the request carried: no session fixation,
  * bug case SV-16). */
 static unsigned start_session(const struct jwtd__srv *srv,
-                              struct MHD_Connection *conn,
+                              struct jwtd__conn *conn,
                               struct jwtd__req *req,
                               const struct jwtd__user *u)
 {
@@ -115,14 +114,14 @@ static unsigned start_session(const struct jwtd__srv *srv,
     return rc;
 }
 
-static unsigned bad_request(struct MHD_Connection *conn,
+static unsigned bad_request(struct jwtd__conn *conn,
                             struct jwtd__req *req, const char *desc)
 {
     return jwtd__respond_error(conn, req, 400, "invalid_request", desc,
                                NULL);
 }
 
-static unsigned refuse_form(struct MHD_Connection *conn,
+static unsigned refuse_form(struct jwtd__conn *conn,
                             struct jwtd__req *req, enum jwtd__form_rc frc,
                             enum body_kind kind)
 {
@@ -145,7 +144,7 @@ static unsigned refuse_form(struct MHD_Connection *conn,
 /* 503 with Retry-After when the password threads' queue is full (or
  * the server is stopping): refused at once, so the worker never waits
  * and the other connections it serves keep going (issue 6). */
-static unsigned busy(struct MHD_Connection *conn, struct jwtd__req *req)
+static unsigned busy(struct jwtd__conn *conn, struct jwtd__req *req)
 {
     static const char *const hdrs[] = {"Retry-After", "1", NULL};
 
@@ -158,7 +157,7 @@ static unsigned busy(struct MHD_Connection *conn, struct jwtd__req *req)
  * connection (login_pool.h); the route is called again when the outcome
  * is in req->login_job.  Takes the password out of form, clears form. */
 static unsigned check_later(const struct jwtd__srv *srv,
-                            struct MHD_Connection *conn,
+                            struct jwtd__conn *conn,
                             struct jwtd__req *req,
                             struct jwtd__login_form *form,
                             const char *canonical, const char *logname,
@@ -197,7 +196,7 @@ static unsigned check_later(const struct jwtd__srv *srv,
 }
 
 unsigned jwtd__route_login(const struct jwtd__srv *srv,
-                           struct MHD_Connection *conn,
+                           struct jwtd__conn *conn,
                            struct jwtd__req *req)
 {
     static const char *const challenge[] = {"WWW-Authenticate",

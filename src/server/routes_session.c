@@ -105,11 +105,10 @@ static bool parse_form(const char *s, size_t len, struct session_body *b)
 }
 
 /* Reads the body; false when it is present and not acceptable. */
-static bool read_body(struct MHD_Connection *conn, struct jwtd__req *req,
+static bool read_body(struct jwtd__conn *conn, struct jwtd__req *req,
                       struct session_body *b)
 {
-    const char *ct = MHD_lookup_connection_value(
-        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *ct = jwtd__hdr(conn, "Content-Type");
     size_t n;
 
     memset(b, 0, sizeof(*b));
@@ -130,7 +129,7 @@ static bool read_body(struct MHD_Connection *conn, struct jwtd__req *req,
     return false;
 }
 
-static unsigned bad_body(struct MHD_Connection *conn, struct jwtd__req *req)
+static unsigned bad_body(struct jwtd__conn *conn, struct jwtd__req *req)
 {
     return jwtd__respond_error(conn, req, 400, "invalid_request",
                                "body must be a JSON object or a form with "
@@ -151,7 +150,7 @@ static void short_sid(const char *sid, char out[9])
 /* Answers 401 invalid_grant; in cookie form the cookies are cleared so
  * the page stops sending a dead session. */
 static unsigned invalid_grant(const struct jwtd__srv *srv,
-                              struct MHD_Connection *conn,
+                              struct jwtd__conn *conn,
                               struct jwtd__req *req, bool cookies)
 {
     char bufs[3][4096];
@@ -173,7 +172,7 @@ static unsigned invalid_grant(const struct jwtd__srv *srv,
  * filled, DEAD_SESSION (see above), or the status of the answer it
  * queued. */
 static unsigned cookie_refresh_token(const struct jwtd__srv *srv,
-                                     struct MHD_Connection *conn,
+                                     struct jwtd__conn *conn,
                                      struct jwtd__req *req,
                                      char tok[JWTD__REFRESH_LEN + 2],
                                      struct jwtd__family *fam, bool dead_ok)
@@ -245,7 +244,7 @@ static bool user_ok(int64_t user_id, int64_t created_at, void *arg)
 }
 
 unsigned jwtd__route_refresh(const struct jwtd__srv *srv,
-                             struct MHD_Connection *conn,
+                             struct jwtd__conn *conn,
                              struct jwtd__req *req)
 {
     struct session_body body;
@@ -316,7 +315,7 @@ unsigned jwtd__route_refresh(const struct jwtd__srv *srv,
  * session was already revoked still names it, so a repeat logout
  * answers 204 again. */
 static unsigned from_token(const struct jwtd__srv *srv,
-                           struct MHD_Connection *conn,
+                           struct jwtd__conn *conn,
                            struct jwtd__req *req, char *sid,
                            int64_t *user_id)
 {
@@ -348,13 +347,12 @@ static unsigned from_token(const struct jwtd__srv *srv,
  * queued.  *none is set when the proof names no standing session (a
  * repeat logout), which still answers 204. */
 static unsigned logout_target(const struct jwtd__srv *srv,
-                              struct MHD_Connection *conn,
+                              struct jwtd__conn *conn,
                               struct jwtd__req *req,
                               struct session_body *body, char *sid,
                               int64_t *user_id, bool *none)
 {
-    const char *has_auth = MHD_lookup_connection_value(
-        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *has_auth = jwtd__hdr(conn, "Authorization");
     char probe[8];
     struct jwtd__family fam;
     enum jwtd__sess_rc src;
@@ -407,7 +405,7 @@ static unsigned logout_target(const struct jwtd__srv *srv,
 }
 
 unsigned jwtd__route_logout(const struct jwtd__srv *srv,
-                            struct MHD_Connection *conn,
+                            struct jwtd__conn *conn,
                             struct jwtd__req *req)
 {
     struct session_body body;

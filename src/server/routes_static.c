@@ -19,7 +19,7 @@ static const char csp[] =
     "base-uri 'none'; frame-ancestors 'none'";
 
 unsigned jwtd__route_page(const struct jwtd__srv *srv,
-                          struct MHD_Connection *conn,
+                          struct jwtd__conn *conn,
                           struct jwtd__req *req)
 {
     const char *hdrs[] = {"Content-Security-Policy", csp,
@@ -32,7 +32,7 @@ unsigned jwtd__route_page(const struct jwtd__srv *srv,
 }
 
 unsigned jwtd__route_app_js(const struct jwtd__srv *srv,
-                            struct MHD_Connection *conn,
+                            struct jwtd__conn *conn,
                             struct jwtd__req *req)
 {
     const char *hdrs[] = {"Cache-Control", "no-cache", NULL};
@@ -55,7 +55,7 @@ unsigned jwtd__route_app_js(const struct jwtd__srv *srv,
 }
 
 unsigned jwtd__route_app_css(const struct jwtd__srv *srv,
-                             struct MHD_Connection *conn,
+                             struct jwtd__conn *conn,
                              struct jwtd__req *req)
 {
     const char *hdrs[] = {"Cache-Control", "no-cache", NULL};
@@ -66,7 +66,7 @@ unsigned jwtd__route_app_css(const struct jwtd__srv *srv,
 }
 
 unsigned jwtd__route_healthz(const struct jwtd__srv *srv,
-                             struct MHD_Connection *conn,
+                             struct jwtd__conn *conn,
                              struct jwtd__req *req)
 {
     static const char body[] = "{\"status\":\"ok\"}";
@@ -100,7 +100,7 @@ static bool etag_matches(const char *inm, const char *etag)
 }
 
 unsigned jwtd__route_jwks(const struct jwtd__srv *srv,
-                          struct MHD_Connection *conn,
+                          struct jwtd__conn *conn,
                           struct jwtd__req *req)
 {
     /* Public keys only (jwtd_keyring_to_jwks never writes a secret);
@@ -111,8 +111,7 @@ unsigned jwtd__route_jwks(const struct jwtd__srv *srv,
     char etag[JWTD__ETAG_SIZE];
     const char *hdrs[] = {"Cache-Control", "public, max-age=300",
                           "ETag", etag, NULL};
-    const char *inm = MHD_lookup_connection_value(
-        conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    const char *inm = jwtd__hdr(conn, "If-None-Match");
     const struct jwtd__keyset *ks;
     unsigned ticket, rc;
 
