@@ -46,26 +46,13 @@ static bool any_same(const char *const *list, size_t n,
     return false;
 }
 
-/* Copies bytes into the arena with a NUL; the arena holds the payload's
- * length plus one, and unescaped names and strings (each with one NUL)
- * are never longer than their quoted text. */
-static size_t stash(jwtd_token *tok, const char *s, size_t len)
-{
-    size_t off = tok->arena_len;
-
-    if (len + 1 > tok->arena_cap - tok->arena_len)
-        return (size_t)-1;
-    if (len > 0)
-        memcpy(tok->arena + off, s, len);
-    tok->arena[off + len] = '\0';
-    tok->arena_len += len + 1;
-    return off;
-}
-
 static jwtd_err add_entry(jwtd_token *tok, const jwtd__jevent *ev,
                           double num)
 {
     struct jwtd__entry *e;
+    size_t need;
+    char *d;
+    bool str;
 
     if (tok->nentries == tok->entries_cap) {
         size_t ncap = tok->entries_cap * 2;
@@ -87,19 +74,32 @@ static jwtd_err add_entry(jwtd_token *tok, const jwtd__jevent *ev,
         tok->entries = n;
         tok->entries_cap = ncap;
     }
+    /* The name and, for a string, its text, each with a NUL, one after
+     * the other in the arena, which holds the payload's length plus one:
+     * unescaped names and strings (each with one NUL) are never longer
+     * than their quoted text. */
+    str = ev->type == JWTD__J_STRING;
+    need = ev->key_len + 1 + (str ? ev->len + 1 : 0);
+    if (need > tok->arena_cap - tok->arena_len)
+        return JWTD_ERR_INTERNAL;
+    d = tok->arena + tok->arena_len;
     e = &tok->entries[tok->nentries];
     e->type = ev->type;
+    e->name_off = tok->arena_len;
     e->name_len = ev->key_len;
-    e->name_off = stash(tok, ev->key, ev->key_len);
-    e->str_off = 0;
-    e->str_len = 0;
-    e->num = num;
-    if (ev->type == JWTD__J_STRING) {
-        e->str_off = stash(tok, ev->text, ev->len);
-        e->str_len = ev->len;
+    if (ev->key_len > 0)
+        memcpy(d, ev->key, ev->key_len);
+    d[ev->key_len] = '\0';
+    if (str) {
+        d += ev->key_len + 1;
+        if (ev->len > 0)
+            memcpy(d, ev->text, ev->len);
+        d[ev->len] = '\0';
+        e->v.str_len = ev->len;
+    } else {
+        e->v.num = num;
     }
-    if (e->name_off == (size_t)-1 || e->str_off == (size_t)-1)
-        return JWTD_ERR_INTERNAL;
+    tok->arena_len += need;
     tok->nentries++;
     return JWTD_OK;
 }

@@ -191,6 +191,8 @@ struct hcache {
     bool has_kid, kid_not_string, b64_bad;
     size_t kid_len;
     char kid[HCACHE_SEG];       /* decoded text is shorter than seg */
+    size_t hdr_len;
+    char hdr[HCACHE_SEG];       /* the decoded header */
 };
 
 static _Thread_local struct hcache hcache;
@@ -201,6 +203,10 @@ static bool hcache_get(const char *seg, size_t len, jwtd_token *tok)
 
     if (c->seg_len == 0 || c->seg_len != len || memcmp(c->seg, seg, len))
         return false;
+    /* The same segment decodes to the same header. */
+    memcpy(tok->header, c->hdr, c->hdr_len);
+    tok->header[c->hdr_len] = '\0';
+    tok->header_len = c->hdr_len;
     tok->alg = c->alg;
     tok->kid_not_string = c->kid_not_string;
     tok->b64_bad = c->b64_bad;
@@ -220,10 +226,13 @@ static void hcache_put(const char *seg, size_t len, const jwtd_token *tok)
     struct hcache *c = &hcache;
 
     if (len > HCACHE_SEG || tok->has_crit ||
+        tok->header_len > HCACHE_SEG ||
         (tok->kid != NULL && tok->kid_len >= HCACHE_SEG))
         return;
     c->seg_len = 0;
     memcpy(c->seg, seg, len);
+    memcpy(c->hdr, tok->header, tok->header_len);
+    c->hdr_len = tok->header_len;
     c->alg = tok->alg;
     c->kid_not_string = tok->kid_not_string;
     c->b64_bad = tok->b64_bad;
@@ -313,10 +322,10 @@ jwtd_err jwtd__token_parse(const char *token, size_t len, size_t max_size,
     /* A byte outside the alphabet anywhere makes the token malformed; a
      * non-canonical signature is only an invalid signature (BL-06). */
     rc = tok->sig_status == JWTD__B64_BAD_CHAR ? JWTD_ERR_TOKEN : JWTD_OK;
-    if (rc == JWTD_OK)
-        rc = decode_json_segment(h, hl, tok->header, &tok->header_len);
     if (rc == JWTD_OK && !hcache_get(h, hl, tok)) {
-        rc = parse_header(tok, opts);
+        rc = decode_json_segment(h, hl, tok->header, &tok->header_len);
+        if (rc == JWTD_OK)
+            rc = parse_header(tok, opts);
         if (rc == JWTD_OK)
             hcache_put(h, hl, tok);
     }

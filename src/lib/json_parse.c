@@ -22,16 +22,28 @@
 
 #include "json.h"
 
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#define HOT_INLINE inline __attribute__((always_inline))
+#else
+#define NOINLINE
+#define HOT_INLINE inline
+#endif
+
 #define INLINE_KEYS 32
 #define INLINE_ARENA 512
 struct frame {
     uint32_t type;       /* enum jwtd__jtype */
     uint32_t first_key;  /* index of this object's first name in keys */
     size_t arena_mark;   /* arena length when the object started */
+    uint64_t seen;       /* a bit per name tag of this object's names */
 };
 
+/* A member name seen in an open object: in the input text itself when
+ * it had no escape (text), else unescaped into the arena (off). */
 struct keyent {
     uint32_t hash;
+    const char *text;
     size_t off;
     size_t len;
 };
@@ -43,7 +55,8 @@ struct parser {
     jwtd_err rc;
     int depth;          /* open containers */
     int max_depth;
-    size_t key_off;     /* the pending member name, in arena */
+    const char *key_text; /* the pending member name: in the text, */
+    size_t key_off;     /* or in arena when key_text is NULL */
     size_t key_len;
     struct keyent *keys;
     size_t nkeys;
@@ -209,7 +222,7 @@ static int emit(struct parser *p, enum jwtd__jtype type, const char *text,
     ev.len = len;
     if (p->depth > 0 &&
         p->frames[p->depth - 1].type == (uint32_t)JWTD__J_OBJECT) {
-        ev.key = p->arena + p->key_off;
+        ev.key = p->key_text != NULL ? p->key_text : p->arena + p->key_off;
         ev.key_len = p->key_len;
     }
     if (p->on_value == NULL)
@@ -230,6 +243,7 @@ static int start(struct parser *p, enum jwtd__jtype type)
     f->type = (uint32_t)type;
     f->first_key = (uint32_t)p->nkeys;
     f->arena_mark = p->arena_len;
+    f->seen = 0;
     return 1;
 }
 
@@ -246,30 +260,42 @@ static int end_container(struct parser *p)
     return rc == JWTD_OK ? 1 : stop(p, rc);
 }
 
-static uint32_t fnv1a(const unsigned char *s, size_t len)
+/* A filter in front of the byte comparison of member names, not a real
+ * hash: the length and three of the bytes.  Names in tokens are short and
+ * few, so this costs a few instructions where a hash over every byte cost
+ * more than the comparisons it saved; equal names always agree. */
+static uint32_t name_tag(const unsigned char *s, size_t len)
 {
-    uint32_t h = 2166136261u;
-    size_t i;
-
-    for (i = 0; i < len; i++)
-        h = (h ^ s[i]) * 16777619u;
-    return h;
+    if (len == 0)
+        return 0;
+    return (uint32_t)(len & 0xff) | (uint32_t)s[0] << 8 |
+           (uint32_t)s[len / 2] << 16 | (uint32_t)s[len - 1] << 24;
 }
 
-static int on_key(struct parser *p, const unsigned char *s, size_t len)
+/* A member name at s: in the input text when in_text, else in the
+ * parser's string buffer, from which it is copied to the arena (names in
+ * the text stay there until the parse ends). */
+static int on_key(struct parser *p, const unsigned char *s, size_t len,
+                  bool in_text)
 {
     struct frame *f = &p->frames[p->depth - 1];
-    uint32_t h = fnv1a(s, len);
+    uint32_t h = name_tag(s, len);
+    uint64_t bit = UINT64_C(1) << ((h * 0x9e3779b1u) >> 26);
+    struct keyent *k;
     size_t i;
     void *buf;
 
     /* RFC 7519 4: member names must be unique; compared after
-     * unescaping, byte for byte. */
+     * unescaping, byte for byte.  A name whose tag's bit is not yet set
+     * in this object cannot equal an earlier name. */
     if (p->nkeys >= UINT32_MAX)
         return stop(p, JWTD_ERR_NOMEM);
-    for (i = f->first_key; i < p->nkeys; i++) {
-        if (p->keys[i].hash == h && p->keys[i].len == len &&
-            memcmp(p->arena + p->keys[i].off, s, len) == 0)
+    for (i = (f->seen & bit) ? f->first_key : p->nkeys; i < p->nkeys;
+         i++) {
+        k = &p->keys[i];
+        if (k->hash == h && k->len == len &&
+            memcmp(k->text != NULL ? k->text : p->arena + k->off, s,
+                   len) == 0)
             return stop(p, JWTD_ERR_TOKEN);
     }
     if (p->nkeys == p->keys_cap) {
@@ -278,6 +304,17 @@ static int on_key(struct parser *p, const unsigned char *s, size_t len)
                   p->keys_inline, p->nkeys))
             return stop(p, JWTD_ERR_NOMEM);
         p->keys = buf;
+    }
+    f->seen |= bit;
+    k = &p->keys[p->nkeys++];
+    k->hash = h;
+    k->len = len;
+    p->key_len = len;
+    if (in_text) {
+        k->text = (const char *)s;
+        k->off = 0;
+        p->key_text = (const char *)s;
+        return 1;
     }
     if (len > p->arena_cap - p->arena_len) {
         buf = p->arena;
@@ -289,12 +326,10 @@ static int on_key(struct parser *p, const unsigned char *s, size_t len)
     }
     if (len > 0)
         memcpy(p->arena + p->arena_len, s, len);
-    p->keys[p->nkeys].hash = h;
-    p->keys[p->nkeys].off = p->arena_len;
-    p->keys[p->nkeys].len = len;
-    p->nkeys++;
+    k->text = NULL;
+    k->off = p->arena_len;
+    p->key_text = NULL;
     p->key_off = p->arena_len;
-    p->key_len = len;
     p->arena_len += len;
     return 1;
 }
@@ -304,8 +339,10 @@ static int on_key(struct parser *p, const unsigned char *s, size_t len)
 static const unsigned char *skip_ws(const unsigned char *s,
                                     const unsigned char *end)
 {
-    /* RFC 8259 2: space, tab, line feed and carriage return only. */
-    while (s < end && (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t'))
+    /* RFC 8259 2: space, tab, line feed and carriage return only.  All
+     * four are below '!', which most bytes here are not. */
+    while (s < end && *s <= ' ' &&
+           (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t'))
         s++;
     return s;
 }
@@ -415,19 +452,60 @@ static size_t unescape(const unsigned char *s, const unsigned char *end,
     return 12;
 }
 
+/* Bytes that end a run of plain string text: the quote, the backslash
+ * and the control characters (RFC 8259 7).  One lookup per byte instead
+ * of three comparisons. */
+#define C1(c) ((c) < 0x20 || (c) == '"' || (c) == '\\'),
+#define C4(c) C1(c) C1((c) + 1) C1((c) + 2) C1((c) + 3)
+#define C16(c) C4(c) C4((c) + 4) C4((c) + 8) C4((c) + 12)
+#define C64(c) C16(c) C16((c) + 16) C16((c) + 32) C16((c) + 48)
+static const unsigned char str_stop[256] = {
+    C64(0) C64(64) C64(128) C64(192)
+};
+#undef C64
+#undef C16
+#undef C4
+#undef C1
+
 /* The string whose opening quote is at *sp: its unescaped bytes in
  * out and len (in the text itself when it has no escape, else in the
  * parser's string buffer) and *sp moved past the closing quote.
  * Returns 0 with p->rc set on failure. */
-static int scan_string(struct parser *p, const unsigned char **sp,
-                       const unsigned char *end, const char **out,
-                       size_t *len)
+static int scan_escaped(struct parser *p, const unsigned char **sp,
+                        const unsigned char *s, const unsigned char *end,
+                        const char **out, size_t *len);
+
+static HOT_INLINE int scan_string(struct parser *p,
+                                  const unsigned char **sp,
+                                  const unsigned char *end,
+                                  const char **out, size_t *len)
 {
     const unsigned char *start = *sp + 1, *s = start;
-    size_t need, n;
-    char *d;
 
-    while (s < end && *s != '"' && *s != '\\' && *s >= 0x20)
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* Eight bytes at a time: a byte is flagged when it is a quote, a
+     * backslash or below 0x20.  Borrows can flag bytes after the first
+     * real hit, never before it, so the lowest flag is exact. */
+    while (end - s >= 8) {
+        const uint64_t ones = UINT64_C(0x0101010101010101);
+        const uint64_t high = UINT64_C(0x8080808080808080);
+        uint64_t w, q, b, m;
+
+        memcpy(&w, s, sizeof(w));
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        m = ((q - ones) & ~q) | ((b - ones) & ~b) |
+            ((w - ones * 0x20) & ~w);
+        m &= high;
+        if (m != 0) {
+            s += (unsigned)__builtin_ctzll(m) / 8;
+            break;
+        }
+        s += 8;
+    }
+#endif
+    while (s < end && !str_stop[*s])
         s++;
     if (s < end && *s == '"') {
         *out = (const char *)start;
@@ -437,6 +515,20 @@ static int scan_string(struct parser *p, const unsigned char **sp,
     }
     if (s >= end || *s < 0x20) /* RFC 8259 7: control characters */
         return stop(p, JWTD_ERR_TOKEN);
+    return scan_escaped(p, sp, s, end, out, len);
+}
+
+/* The rest of scan_string for a string with an escape at s: apart, so
+ * that the usual plain string costs no more than its scan. */
+NOINLINE
+static int scan_escaped(struct parser *p, const unsigned char **sp,
+                        const unsigned char *s, const unsigned char *end,
+                        const char **out, size_t *len)
+{
+    const unsigned char *start = *sp + 1;
+    size_t need, n;
+    char *d;
+
     /* Unescaped text is never longer than the rest of the input. */
     need = (size_t)(end - start);
     if (need > p->sbuf_cap) {
@@ -546,7 +638,7 @@ static int scan_member(struct parser *p, const unsigned char **sp,
     if (s >= end || *s != '"')
         return stop(p, JWTD_ERR_TOKEN);
     if (!scan_string(p, &s, end, &name, &n) ||
-        !on_key(p, (const unsigned char *)name, n))
+        !on_key(p, (const unsigned char *)name, n, name != p->sbuf))
         return 0;
     s = skip_ws(s, end);
     if (s >= end || *s != ':')
@@ -629,6 +721,7 @@ jwtd_err jwtd__json_parse(const char *text, size_t len, int max_depth,
     p.max_depth = max_depth < 1 ? 1 : max_depth > JWTD__JSON_MAX_DEPTH
                                           ? JWTD__JSON_MAX_DEPTH
                                           : max_depth;
+    p.key_text = NULL;
     p.key_off = 0;
     p.key_len = 0;
     p.keys = p.keys_inline;

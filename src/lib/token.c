@@ -84,8 +84,8 @@ const char *jwtd_token_claim_string(const jwtd_token *tok, const char *name,
     if (e == NULL || e->type != JWTD__J_STRING)
         return NULL;
     if (len != NULL)
-        *len = e->str_len;
-    return tok->arena + e->str_off;
+        *len = e->v.str_len;
+    return tok->arena + e->name_off + e->name_len + 1;
 }
 
 bool jwtd_token_claim_number(const jwtd_token *tok, const char *name,
@@ -96,7 +96,7 @@ bool jwtd_token_claim_number(const jwtd_token *tok, const char *name,
     if (e == NULL || e->type != JWTD__J_NUMBER)
         return false;
     if (value != NULL)
-        *value = e->num;
+        *value = e->v.num;
     return true;
 }
 

@@ -21,16 +21,20 @@
 #define JWTD__MAX_CRIT 64
 /* Top-level claims held in the token itself before the table moves to
  * the heap: enough for the registered claims and a few more. */
-#define JWTD__INLINE_ENTRIES 12
+#define JWTD__INLINE_ENTRIES 10
 
-/* One top-level string or number member of the payload. */
+/* One top-level string or number member of the payload: 32 bytes, so
+ * that the token with its inline table stays in one small block (glibc
+ * serves blocks up to about 1 KiB from a per-thread cache). */
 struct jwtd__entry {
     size_t name_off;    /* in arena, NUL-terminated */
     size_t name_len;
     enum jwtd__jtype type;
-    size_t str_off;     /* strings: in arena, NUL-terminated */
-    size_t str_len;
-    double num;         /* numbers */
+    union {
+        double num;     /* numbers */
+        size_t str_len; /* strings: the text follows the name's NUL in
+                         * the arena, NUL-terminated */
+    } v;
 };
 
 /* What the payload's registered claims are, read in one pass.  A type of
