@@ -151,7 +151,6 @@ jwtd_err jwtd__hmac_sign(const jwtd_key *key, jwtd_alg alg,
                          const unsigned char *in, size_t in_len,
                          unsigned char *sig, size_t *sig_len)
 {
-    unsigned char mac[EVP_MAX_MD_SIZE];
     size_t want;
     int i = hs_index(alg, &want);
     jwtd_err rc;
@@ -159,12 +158,15 @@ jwtd_err jwtd__hmac_sign(const jwtd_key *key, jwtd_alg alg,
     *sig_len = 0;
     if (i < 0 || key == NULL || key->type != JWTD_KEY_HMAC)
         return JWTD_ERR_ALGORITHM;
-    rc = hmac(key, i, in, in_len, mac, want);
-    if (rc == JWTD_OK) {
-        memcpy(sig, mac, want);
+    /* Straight into sig (JWTD__MAX_SIG >= EVP_MAX_MD_SIZE bytes): the MAC
+     * is the token's public signature, and the inner hash that passes
+     * through sig first is overwritten by it, byte for byte.  Only a
+     * failure can leave the inner hash there; it is wiped then. */
+    rc = hmac(key, i, in, in_len, sig, want);
+    if (rc == JWTD_OK)
         *sig_len = want;
-    }
-    OPENSSL_cleanse(mac, sizeof(mac));
+    else
+        OPENSSL_cleanse(sig, EVP_MAX_MD_SIZE);
     return rc;
 }
 

@@ -13,8 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/crypto.h>
-
 #include "base64url.h"
 #include "internal.h"
 #include "json.h"
@@ -498,6 +496,31 @@ static bool options_sane(const jwtd_sign_opts *o)
     return true;
 }
 
+/* The longest signature alg makes, so that the token's buffer is sized
+ * once and small (a small block comes from malloc's per-thread cache);
+ * a longer one would only cost a realloc. */
+static size_t sig_room(jwtd_alg alg)
+{
+    switch (alg) {
+    case JWTD_ALG_NONE:
+        return 0;
+    case JWTD_ALG_HS256:
+        return 32;
+    case JWTD_ALG_HS384:
+        return 48;
+    case JWTD_ALG_HS512:
+    case JWTD_ALG_EDDSA:
+    case JWTD_ALG_ES256:
+        return 64;
+    case JWTD_ALG_ES384:
+        return 96;
+    case JWTD_ALG_ES512:
+        return 132;
+    default:
+        return JWTD__MAX_SIG;
+    }
+}
+
 jwtd_err jwtd_sign(const char *payload, size_t payload_len,
                    const jwtd_key *key, const jwtd_sign_opts *opts,
                    char **out, jwtd_error *err)
@@ -552,7 +575,7 @@ jwtd_err jwtd_sign(const char *payload, size_t payload_len,
      * room for all of it is reserved at once. */
     n = hc != NULL ? hc->b64_len : jwtd__b64url_encoded_len(header_len);
     n += jwtd__b64url_encoded_len(body_len) +
-         jwtd__b64url_encoded_len(JWTD__MAX_SIG) + 3;
+         jwtd__b64url_encoded_len(sig_room(alg)) + 3;
     if (jwtd__jbuf_reserve(&tok, n) == NULL) {
         rc = jwtd__fail(err, JWTD_ERR_NOMEM, NULL);
         goto out;
@@ -598,8 +621,8 @@ jwtd_err jwtd_sign(const char *payload, size_t payload_len,
     *out = jwtd__jbuf_finish(&tok);
     rc = *out == NULL ? jwtd__fail(err, JWTD_ERR_NOMEM, NULL) : JWTD_OK;
 out:
-    /* Only sig_len bytes were ever written (and they are in the token). */
-    OPENSSL_cleanse(sig, sig_len);
+    /* sig holds nothing secret: a signature is public, and the HMAC
+     * signer wipes the inner hash a failure could leave there. */
     jwtd__jbuf_free(&json, false);
     jwtd__jbuf_free(&tok, false);
     return rc;

@@ -17,22 +17,25 @@
 
 static const double SEC = 1000.0;
 
+/* Each unit with its length, so that only names as long as the text
+ * are compared. */
 static const struct {
     const char *name;
+    size_t len;
     double factor;
 } units[] = {
-    {"years", 31557600000.0}, {"year", 31557600000.0},
-    {"yrs", 31557600000.0}, {"yr", 31557600000.0}, {"y", 31557600000.0},
-    {"weeks", 604800000.0}, {"week", 604800000.0}, {"w", 604800000.0},
-    {"days", 86400000.0}, {"day", 86400000.0}, {"d", 86400000.0},
-    {"hours", 3600000.0}, {"hour", 3600000.0}, {"hrs", 3600000.0},
-    {"hr", 3600000.0}, {"h", 3600000.0},
-    {"minutes", 60000.0}, {"minute", 60000.0}, {"mins", 60000.0},
-    {"min", 60000.0}, {"m", 60000.0},
-    {"seconds", 1000.0}, {"second", 1000.0}, {"secs", 1000.0},
-    {"sec", 1000.0}, {"s", 1000.0},
-    {"milliseconds", 1.0}, {"millisecond", 1.0}, {"msecs", 1.0},
-    {"msec", 1.0}, {"ms", 1.0},
+    {"years", 5, 31557600000.0}, {"year", 4, 31557600000.0},
+    {"yrs", 3, 31557600000.0}, {"yr", 2, 31557600000.0},
+    {"y", 1, 31557600000.0}, {"weeks", 5, 604800000.0},
+    {"week", 4, 604800000.0}, {"w", 1, 604800000.0}, {"days", 4, 86400000.0},
+    {"day", 3, 86400000.0}, {"d", 1, 86400000.0}, {"hours", 5, 3600000.0},
+    {"hour", 4, 3600000.0}, {"hrs", 3, 3600000.0}, {"hr", 2, 3600000.0},
+    {"h", 1, 3600000.0}, {"minutes", 7, 60000.0}, {"minute", 6, 60000.0},
+    {"mins", 4, 60000.0}, {"min", 3, 60000.0}, {"m", 1, 60000.0},
+    {"seconds", 7, 1000.0}, {"second", 6, 1000.0}, {"secs", 4, 1000.0},
+    {"sec", 3, 1000.0}, {"s", 1, 1000.0}, {"milliseconds", 12, 1.0},
+    {"millisecond", 11, 1.0}, {"msecs", 5, 1.0}, {"msec", 4, 1.0},
+    {"ms", 2, 1.0}
 };
 
 static bool is_digit(char c)
@@ -69,6 +72,26 @@ static size_t number_len(const char *text, size_t len)
     return lead > 0 ? i : 0;
 }
 
+/* parseFloat of the n characters at num (NUL-terminated) that
+ * number_len accepted.  Up to 15 digits with no point are below 2^53
+ * and convert exactly, as strtod would convert them; "-0" stays a
+ * negative zero.  Anything else goes to strtod. */
+static double whole_number(const char *num, size_t n)
+{
+    const char *d = num[0] == '-' ? num + 1 : num;
+    size_t k = n - (size_t)(d - num), i;
+    double acc = 0;
+
+    if (k == 0 || k > 15)
+        return strtod(num, NULL);
+    for (i = 0; i < k; i++) {
+        if (!is_digit(d[i]))
+            return strtod(num, NULL);
+        acc = acc * 10 + (d[i] - '0');
+    }
+    return d != num ? -acc : acc;
+}
+
 /* Parses as ms does; *is_whole_seconds tells when digits_are_seconds
  * applied (then *value is seconds, not milliseconds). */
 static jwtd_err parse(const char *text, size_t len, bool digits_are_seconds,
@@ -86,7 +109,7 @@ static jwtd_err parse(const char *text, size_t len, bool digits_are_seconds,
         return JWTD_ERR_BAD_SPAN;
     memcpy(num, text, n);
     num[n] = '\0';
-    v = strtod(num, NULL);
+    v = whole_number(num, n);
     i = n;
     if (digits_are_seconds && n == len && memchr(num, '.', n) == NULL) {
         *value = v;
@@ -100,7 +123,7 @@ static jwtd_err parse(const char *text, size_t len, bool digits_are_seconds,
         size_t u;
 
         for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
-            if (strlen(units[u].name) == ulen &&
+            if (units[u].len == ulen &&
                 strncasecmp(units[u].name, text + i, ulen) == 0)
                 break;
         }
