@@ -459,18 +459,21 @@ static int run(const struct jwtd__serve_config *cfg)
         jwtd__log(JWTD__LOG_ERROR, "%s", errbuf);
         goto out;
     }
-    /* On PostgreSQL the user records of protected routes are kept in
-     * memory, dropped by the watcher when any process changes one; an
-     * entry lives at most one resync period, the bound on staleness
-     * should a notification be lost.  SQLite reads are local and
-     * cheap, and there a change by `jwtd user` shows on the very next
-     * request. */
-    if (jwtd__store_is_pg(v[JWTD__OPT_DB]) &&
-        (srv.users = jwtd__user_cache_new(JWTD__USER_CACHE_SLOTS,
+    /* The user records of protected routes are kept in memory.  On
+     * PostgreSQL the watcher drops them when any process changes one
+     * and an entry lives at most one resync period, the bound on
+     * staleness should a notification be lost.  On SQLite every
+     * look-up checks the WAL index's change stamp first (a read, no
+     * lock), so a change by `jwtd user` shows on the very next request
+     * while the store read and its file locks leave the protected path
+     * (issue 6). */
+    if ((srv.users = jwtd__user_cache_new(JWTD__USER_CACHE_SLOTS,
                                           JWTD__SYNC_RESYNC_S)) == NULL) {
         jwtd__log(JWTD__LOG_ERROR, "out of memory");
         goto out;
     }
+    if (!jwtd__store_is_pg(v[JWTD__OPT_DB]))
+        jwtd__user_cache_follow_stamp(srv.users);
     if (srv.sessions == NULL) {
         jwtd__log(JWTD__LOG_ERROR, "cannot load the sessions");
         goto out;

@@ -319,6 +319,13 @@ jwtd__store_rc jwtd__store_key_prune(jwtd__store *st, int64_t retired_before)
     return st->ops->key_prune(st->be, retired_before);
 }
 
+bool jwtd__store_change_stamp(jwtd__store *st, uint64_t *stamp)
+{
+    if (st == NULL || st->ops->change_stamp == NULL)
+        return false;
+    return st->ops->change_stamp(st->be, stamp);
+}
+
 jwtd__store_rc jwtd__store_notify(jwtd__store *st, const char *payload)
 {
     if (st == NULL || payload == NULL || strlen(payload) > 1000)

@@ -142,6 +142,13 @@ jwtd__store_rc jwtd__store_key_prune(jwtd__store *st, int64_t retired_before);
  * JWTD__STORE_OK (processes on one file see changes by polling). */
 jwtd__store_rc jwtd__store_notify(jwtd__store *st, const char *payload);
 
+/* A value that moves whenever any process commits a change to the
+ * store, cheap enough to read on every request (SQLite: the WAL index's
+ * change counter, see store_sqlite_stamp.c).  False when the backend
+ * offers none or it cannot be read: the caller must then read the
+ * store itself. */
+bool jwtd__store_change_stamp(jwtd__store *st, uint64_t *stamp);
+
 /* Writes a formatted reason into errbuf (which may be NULL); shared by
  * the store and the server code that reports through error buffers. */
 void jwtd__store_set_err(char *errbuf, size_t errlen, const char *fmt, ...)

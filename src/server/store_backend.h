@@ -69,6 +69,10 @@ struct jwtd__store_ops {
                                void *arg);
     jwtd__store_rc (*key_prune)(void *be, int64_t retired_before);
     jwtd__store_rc (*notify)(void *be, const char *payload);
+    /* Optional (NULL: not offered): a value that changes whenever any
+     * process commits to the store, read without a database round
+     * trip; false when it cannot be read now. */
+    bool (*change_stamp)(void *be, uint64_t *stamp);
 };
 
 extern const struct jwtd__store_ops jwtd__store_sqlite_ops;

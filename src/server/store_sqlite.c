@@ -29,6 +29,7 @@
 #include <sqlite3.h>
 
 #include "server/store_backend.h"
+#include "server/store_sqlite_stamp.h"
 
 /* How long a writer waits for another process's lock before giving up. */
 #define BUSY_TIMEOUT_MS 5000
@@ -113,6 +114,7 @@ struct sqlite_store {
     sqlite3 *db;
     pthread_mutex_t mu;
     sqlite3_stmt *stmt[S__COUNT];
+    int shm_fd;                 /* the WAL index (store_sqlite_stamp.c) */
 };
 
 #define set_err jwtd__store_set_err
@@ -267,6 +269,8 @@ static void sq_close(void *be)
         return;
     for (i = 0; i < S__COUNT; i++)
         sqlite3_finalize(st->stmt[i]);
+    if (st->shm_fd >= 0)
+        close(st->shm_fd);
     /* The last connection to close checkpoints the WAL into the file. */
     sqlite3_close(st->db);
     pthread_mutex_destroy(&st->mu);
@@ -309,6 +313,7 @@ static jwtd__store_rc sq_open(const char *path, bool run_migrations,
         set_err(errbuf, errlen, "out of memory");
         return JWTD__STORE_ERROR;
     }
+    st->shm_fd = -1;
     if (init_mutex(&st->mu) != 0) {
         set_err(errbuf, errlen, "cannot create mutex");
         free(st);
@@ -330,6 +335,9 @@ static jwtd__store_rc sq_open(const char *path, bool run_migrations,
         (migrate(st->db, &applied, errbuf, errlen) != 0 ||
          prepare_all(st, errbuf, errlen) != 0))
         goto out;
+    /* WAL mode is on by now, so the index file exists while this
+     * connection is open. */
+    st->shm_fd = jwtd__sqlite_stamp_open(path);
     *out = st;
     st = NULL;
     rc = JWTD__STORE_OK;
@@ -735,6 +743,13 @@ static jwtd__store_rc sq_notify(void *be, const char *payload)
     return JWTD__STORE_OK;
 }
 
+static bool sq_change_stamp(void *be, uint64_t *stamp)
+{
+    struct sqlite_store *st = be;
+
+    return jwtd__sqlite_stamp_read(st->shm_fd, stamp);
+}
+
 const struct jwtd__store_ops jwtd__store_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -753,4 +768,5 @@ const struct jwtd__store_ops jwtd__store_sqlite_ops = {
     .key_each = sq_key_each,
     .key_prune = sq_key_prune,
     .notify = sq_notify,
+    .change_stamp = sq_change_stamp,
 };

@@ -28,6 +28,8 @@ struct jwtd__user_cache {
     int64_t max_age_s;
     atomic_uint_fast64_t gen;
     atomic_uint_fast64_t hits, misses;
+    bool by_stamp;              /* check the store's change stamp */
+    atomic_uint_fast64_t stamp; /* the stamp the entries were read at */
 };
 
 jwtd__user_cache *jwtd__user_cache_new(size_t slots, int64_t max_age_s)
@@ -49,7 +51,13 @@ jwtd__user_cache *jwtd__user_cache_new(size_t slots, int64_t max_age_s)
     atomic_init(&c->gen, 0);
     atomic_init(&c->hits, 0);
     atomic_init(&c->misses, 0);
+    atomic_init(&c->stamp, 0);
     return c;
+}
+
+void jwtd__user_cache_follow_stamp(jwtd__user_cache *c)
+{
+    c->by_stamp = true;
 }
 
 void jwtd__user_cache_free(jwtd__user_cache *c)
@@ -104,6 +112,20 @@ jwtd__store_rc jwtd__user_cache_get(jwtd__user_cache *c, jwtd__store *st,
 
     if (c == NULL)
         return jwtd__store_user_get_by_id(st, id, out);
+    if (c->by_stamp) {
+        uint64_t stamp;
+
+        /* No stamp, no trust in memory: read the store. */
+        if (!jwtd__store_change_stamp(st, &stamp))
+            return jwtd__store_user_get_by_id(st, id, out);
+        if (stamp != atomic_load(&c->stamp)) {
+            /* Something was committed: forget everything before the new
+             * stamp is published, so that no request can pair the new
+             * stamp with an old entry. */
+            jwtd__user_cache_clear(c);
+            atomic_store(&c->stamp, stamp);
+        }
+    }
     s = slot_of(c, id);
     memset(out, 0, sizeof(*out));
     pthread_mutex_lock(&s->mu);

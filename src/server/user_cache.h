@@ -7,7 +7,10 @@
  * PostgreSQL NOTIFYs "user <id>" in its own transaction; the store
  * watcher (sync.h) drops that entry, drops everything after a
  * reconnection or a SQLite change, and an entry older than max_age_s is
- * read again anyway.  A read that raced with a drop is not kept (a
+ * read again anyway.  On SQLite, where no notification comes, every
+ * look-up first reads the store's change stamp (store.h; a pread of the
+ * WAL index, no lock) and drops everything when it moved, so a change
+ * by `jwtd user` shows on the very next request.  A read that raced with a drop is not kept (a
  * generation counter moves on every drop), so a stale record can never
  * outlive the notification that retired it.  Password hashes are never
  * kept: records from here have password_hash "".  Thread-safe; each
@@ -33,12 +36,14 @@ void jwtd__user_cache_free(jwtd__user_cache *c);
  * max_age_s is there, else from the store (jwtd__store_user_get_by_id,
  * with its outage fallback), kept for next time.  Returns as the
  * store; out is cleared first and freed with jwtd__user_clear.  With c
- * NULL it is the store's read alone (a server on SQLite, where the read
- * is local and a change by `jwtd user` must show on the very next
- * request, not after the watcher's next poll). */
+ * NULL it is the store's read alone. */
 jwtd__store_rc jwtd__user_cache_get(jwtd__user_cache *c, jwtd__store *st,
                                     int64_t id, int64_t now,
                                     struct jwtd__user *out);
+/* Makes every look-up check jwtd__store_change_stamp first (SQLite);
+ * where the store offers no stamp, look-ups read the store. */
+void jwtd__user_cache_follow_stamp(jwtd__user_cache *c);
+
 /* Drops one user's entry / every entry. */
 void jwtd__user_cache_forget(jwtd__user_cache *c, int64_t id);
 void jwtd__user_cache_clear(jwtd__user_cache *c);

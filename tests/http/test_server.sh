@@ -229,6 +229,10 @@ login alice 'Alice-New-Pass-9'
 check "new password works" "$code" 200
 http GET /api/me -H "Authorization: Bearer $token"
 check "new session works" "$code" 200
+# bob's record is now in the server's user cache; the disable must still
+# show on the very next request (the WAL index's change stamp).
+http GET /api/me -H "Authorization: Bearer $TB"
+check "bob's session works before disable" "$code" 200
 "$BIN" user disable bob --db "$DB" >/dev/null 2>&1
 http GET /api/me -H "Authorization: Bearer $TB"
 check "disable ends the session" "$code" 401

@@ -91,6 +91,48 @@ static int teardown(void **state)
     return 0;
 }
 
+/* SQLite: with the change stamp followed, a change committed through
+ * another handle (another process, as `jwtd user` is) shows on the
+ * very next look-up, and without one the entry is still served. */
+static void test_sqlite_stamp(void **state)
+{
+    struct fixture *f = *state;
+    jwtd__user_cache *c = jwtd__user_cache_new(64, 30);
+    struct jwtd__user u;
+    uint64_t hits, misses, s1, s2, s3;
+    int64_t now = 1000;
+
+    assert_non_null(c);
+    jwtd__user_cache_follow_stamp(c);
+    assert_true(jwtd__store_change_stamp(f->st, &s1));
+    assert_true(jwtd__store_change_stamp(f->other, &s2));
+    assert_true(s1 == s2);          /* one file, one stamp */
+    assert_true(jwtd__store_change_stamp(f->st, &s2));
+    assert_true(s1 == s2);          /* and it stays without a commit */
+
+    assert_int_equal(jwtd__user_cache_get(c, f->st, f->id, now, &u),
+                     JWTD__STORE_OK);
+    jwtd__user_clear(&u);
+    assert_int_equal(jwtd__user_cache_get(c, f->st, f->id, now, &u),
+                     JWTD__STORE_OK);
+    assert_false(u.disabled);
+    assert_string_equal(u.password_hash, "");   /* from memory */
+    jwtd__user_clear(&u);
+
+    assert_int_equal(jwtd__store_user_set_disabled(f->other, "alice", true),
+                     JWTD__STORE_OK);
+    assert_true(jwtd__store_change_stamp(f->st, &s3));
+    assert_true(s3 != s1);
+    assert_int_equal(jwtd__user_cache_get(c, f->st, f->id, now, &u),
+                     JWTD__STORE_OK);
+    assert_true(u.disabled);
+    jwtd__user_clear(&u);
+    jwtd__user_cache_stats(c, &hits, &misses);
+    assert_int_equal(hits, 1);
+    assert_int_equal(misses, 2);
+    jwtd__user_cache_free(c);
+}
+
 static void test_hit_and_drop(void **state)
 {
     struct fixture *f = *state;
@@ -251,6 +293,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_hit_and_drop),
         T(test_null_cache_reads_through),
+        T(test_sqlite_stamp),
         cmocka_unit_test(test_bad_sizes),
     };
     const struct CMUnitTest pg_tests[] = {
