@@ -6,7 +6,9 @@
  * file as of commit bbf826a, compiled with its symbols renamed to old_*).
  * For every input and two nesting limits, both must give the same
  * verdict, and when they accept, the same events: depth, type, member
- * name and value bytes.  Build and run with `make json_diff` here.
+ * name and value bytes.  The scanner's flags saying that a name or a
+ * string needs no escape are checked too.  Build and run with
+ * `make json_diff` here.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -55,6 +57,34 @@ static jwtd_err on_value(void *ctx, const jwtd__jevent *ev)
     return JWTD_OK;
 }
 
+/* Whether s holds no quote, backslash or control character. */
+static int plain(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c < 0x20 || c == '"' || c == '\\')
+            return 0;
+    }
+    return 1;
+}
+
+/* The scanner's events also say when a name or a string needs no escape
+ * (the old layer's do not): a writer copies such text as is, so the flag
+ * must never be set on text that needs one. */
+static jwtd_err on_value_new(void *ctx, const jwtd__jevent *ev)
+{
+    if ((ev->key_plain && (ev->key == NULL || !plain(ev->key, ev->key_len)))
+        || (ev->text_plain && (ev->type != JWTD__J_STRING ||
+                               !plain(ev->text, ev->len)))) {
+        fprintf(stderr, "plain flag on text that needs an escape\n");
+        abort();
+    }
+    return on_value(ctx, ev);
+}
+
 static jwtd_err on_end(void *ctx, int depth, enum jwtd__jtype type)
 {
     int e[3] = {-1, depth, (int)type};
@@ -72,8 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     for (i = 0; i < 2; i++) {
         a.len = b.len = 0;
-        ra = jwtd__json_parse((const char *)data, size, depths[i], on_value,
-                              on_end, &a);
+        ra = jwtd__json_parse((const char *)data, size, depths[i],
+                              on_value_new, on_end, &a);
         rb = old_json_parse((const char *)data, size, depths[i], on_value,
                             on_end, &b);
         /* YAJL also took \v and \f for white space; RFC 8259 2 and

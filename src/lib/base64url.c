@@ -104,6 +104,22 @@ void jwtd__b64url_encode(const unsigned char *in, size_t n, char *out)
     size_t i = 0;
     uint32_t v;
 
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* Six bytes at a time while eight can be read: one load and four
+     * pair lookups. */
+    for (; n - i >= 8; i += 6) {
+        uint64_t w;
+
+        memcpy(&w, in + i, sizeof(w));
+        w = __builtin_bswap64(w) >> 16;
+        memcpy(out, pairs[(w >> 36) & 0xfff], 2);
+        memcpy(out + 2, pairs[(w >> 24) & 0xfff], 2);
+        memcpy(out + 4, pairs[(w >> 12) & 0xfff], 2);
+        memcpy(out + 6, pairs[w & 0xfff], 2);
+        out += 8;
+    }
+#endif
     for (; i + 3 <= n; i += 3) {
         v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
         memcpy(out, pairs[v >> 12], 2);

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "jwtd/jwtd.h"
 
@@ -44,6 +45,11 @@ typedef struct jwtd__jevent {
     size_t key_len;
     const char *text;
     size_t len;
+    /* Set when key, or a string's text, is known to hold no quote, no
+     * backslash and no control character (it had no escape in the
+     * source), so a writer may copy it as is; false tells nothing. */
+    bool key_plain;
+    bool text_plain;
 } jwtd__jevent;
 
 /* Callbacks return JWTD_OK to go on; any other value stops the parse and
@@ -70,6 +76,39 @@ bool jwtd__utf8_valid(const char *text, size_t len);
  * rounded; too large gives an infinity, as Number() would). */
 double jwtd__json_number(const char *text, size_t len);
 
+/* Length of the longest prefix of s[0..len) that a JSON string holds as
+ * is: no quote, no backslash, no control character (RFC 8259 7).  Eight
+ * bytes at a time where the compiler allows; used by the scanner and the
+ * writer. */
+static inline size_t jwtd__json_plain_prefix(const unsigned char *s,
+                                             size_t len)
+{
+    size_t i = 0;
+
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* A byte is flagged when it is a quote, a backslash or below 0x20.
+     * Borrows can flag bytes after the first real hit, never before it,
+     * so the lowest flag is exact. */
+    while (len - i >= 8) {
+        const unsigned long long ones = 0x0101010101010101ULL;
+        unsigned long long w, q, b, m;
+
+        memcpy(&w, s + i, sizeof(w));
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        m = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w);
+        m &= ones * 0x80;
+        if (m != 0)
+            return i + (unsigned)__builtin_ctzll(m) / 8;
+        i += 8;
+    }
+#endif
+    while (i < len && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+        i++;
+    return i;
+}
+
 /* A growable output buffer.  On allocation failure it sets failed and
  * ignores further writes, so callers check once at the end. */
 typedef struct jwtd__jbuf {
@@ -91,6 +130,9 @@ char *jwtd__jbuf_finish(jwtd__jbuf *b);
 
 /* s as a quoted JSON string, escaped exactly as JSON.stringify does. */
 void jwtd__json_put_string(jwtd__jbuf *b, const char *s, size_t len);
+/* The same for an s known to need no escape (no quote, backslash or
+ * control character): the quotes and s copied as is. */
+void jwtd__json_put_plain(jwtd__jbuf *b, const char *s, size_t len);
 /* v as JavaScript's Number.prototype.toString writes it (shortest text
  * that reads back as v); a non-finite v is written as null, as
  * JSON.stringify does. */

@@ -220,10 +220,16 @@ static int emit(struct parser *p, enum jwtd__jtype type, const char *text,
     ev.key_len = 0;
     ev.text = text;
     ev.len = len;
+    ev.key_plain = false;
+    /* A string unescaped into sbuf had an escape; any other lies in the
+     * text and was scanned up to its first quote, backslash or control
+     * character, which was its closing quote. */
+    ev.text_plain = type == JWTD__J_STRING && text != p->sbuf;
     if (p->depth > 0 &&
         p->frames[p->depth - 1].type == (uint32_t)JWTD__J_OBJECT) {
         ev.key = p->key_text != NULL ? p->key_text : p->arena + p->key_off;
         ev.key_len = p->key_len;
+        ev.key_plain = p->key_text != NULL;
     }
     if (p->on_value == NULL)
         return 1;
@@ -452,21 +458,6 @@ static size_t unescape(const unsigned char *s, const unsigned char *end,
     return 12;
 }
 
-/* Bytes that end a run of plain string text: the quote, the backslash
- * and the control characters (RFC 8259 7).  One lookup per byte instead
- * of three comparisons. */
-#define C1(c) ((c) < 0x20 || (c) == '"' || (c) == '\\'),
-#define C4(c) C1(c) C1((c) + 1) C1((c) + 2) C1((c) + 3)
-#define C16(c) C4(c) C4((c) + 4) C4((c) + 8) C4((c) + 12)
-#define C64(c) C16(c) C16((c) + 16) C16((c) + 32) C16((c) + 48)
-static const unsigned char str_stop[256] = {
-    C64(0) C64(64) C64(128) C64(192)
-};
-#undef C64
-#undef C16
-#undef C4
-#undef C1
-
 /* The string whose opening quote is at *sp: its unescaped bytes in
  * out and len (in the text itself when it has no escape, else in the
  * parser's string buffer) and *sp moved past the closing quote.
@@ -482,31 +473,7 @@ static HOT_INLINE int scan_string(struct parser *p,
 {
     const unsigned char *start = *sp + 1, *s = start;
 
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    /* Eight bytes at a time: a byte is flagged when it is a quote, a
-     * backslash or below 0x20.  Borrows can flag bytes after the first
-     * real hit, never before it, so the lowest flag is exact. */
-    while (end - s >= 8) {
-        const uint64_t ones = UINT64_C(0x0101010101010101);
-        const uint64_t high = UINT64_C(0x8080808080808080);
-        uint64_t w, q, b, m;
-
-        memcpy(&w, s, sizeof(w));
-        q = w ^ (ones * '"');
-        b = w ^ (ones * '\\');
-        m = ((q - ones) & ~q) | ((b - ones) & ~b) |
-            ((w - ones * 0x20) & ~w);
-        m &= high;
-        if (m != 0) {
-            s += (unsigned)__builtin_ctzll(m) / 8;
-            break;
-        }
-        s += 8;
-    }
-#endif
-    while (s < end && !str_stop[*s])
-        s++;
+    s += jwtd__json_plain_prefix(s, (size_t)(end - s));
     if (s < end && *s == '"') {
         *out = (const char *)start;
         *len = (size_t)(s - start);

@@ -87,29 +87,35 @@ char *jwtd__jbuf_finish(jwtd__jbuf *b)
     return p;
 }
 
+void jwtd__json_put_plain(jwtd__jbuf *b, const char *s, size_t len)
+{
+    char *p;
+
+    if (len > SIZE_MAX - 2) {
+        b->failed = true;
+        return;
+    }
+    p = jwtd__jbuf_reserve(b, len + 2);
+    if (p == NULL)
+        return;
+    p[0] = '"';
+    if (len > 0)
+        memcpy(p + 1, s, len);
+    p[len + 1] = '"';
+    b->len += len + 2;
+}
+
 void jwtd__json_put_string(jwtd__jbuf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     size_t i, run = 0;
-    char esc[6], *p;
+    char esc[6];
 
     /* Most strings (claim names, ids, URLs) need no escape: then one
      * reservation and one copy, quotes included. */
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (c < 0x20 || c == '"' || c == '\\')
-            break;
-    }
-    if (i == len && len <= SIZE_MAX - 2) {
-        p = jwtd__jbuf_reserve(b, len + 2);
-        if (p == NULL)
-            return;
-        p[0] = '"';
-        if (len > 0)
-            memcpy(p + 1, s, len);
-        p[len + 1] = '"';
-        b->len += len + 2;
+    i = jwtd__json_plain_prefix((const unsigned char *)s, len);
+    if (i == len) {
+        jwtd__json_put_plain(b, s, len);
         return;
     }
     jwtd__jbuf_putc(b, '"');
@@ -170,6 +176,16 @@ static int shortest_digits(double v, char *digits, int *n)
     return k;
 }
 
+/* "00" to "99". */
+#define D1(t, u) {(char)('0' + (t)), (char)('0' + (u))},
+#define D10(t) D1(t, 0) D1(t, 1) D1(t, 2) D1(t, 3) D1(t, 4) D1(t, 5)         \
+               D1(t, 6) D1(t, 7) D1(t, 8) D1(t, 9)
+static const char digit_pairs[100][2] = {
+    D10(0) D10(1) D10(2) D10(3) D10(4) D10(5) D10(6) D10(7) D10(8) D10(9)
+};
+#undef D10
+#undef D1
+
 void jwtd__json_put_number(jwtd__jbuf *b, double v)
 {
     char digits[24], out[48];
@@ -191,17 +207,25 @@ void jwtd__json_put_number(jwtd__jbuf *b, double v)
      * Number::toString for k <= n <= 21); no search for the shortest
      * form is needed, and every time claim takes this path. */
     if (v < 9007199254740992.0 && v == (double)(int64_t)v) {
-        int64_t iv = (int64_t)v;
-        char rev[20];
-        int m = 0;
+        uint64_t iv = (uint64_t)v;  /* >= 1 */
+        char d[24];
+        size_t at = sizeof(d);
 
-        while (iv > 0) {
-            rev[m++] = (char)('0' + iv % 10);
-            iv /= 10;
+        /* Written from the end, two digits per division. */
+        while (iv >= 100) {
+            at -= 2;
+            memcpy(d + at, digit_pairs[iv % 100], 2);
+            iv /= 100;
         }
-        while (m > 0)
-            out[o++] = rev[--m];
-        jwtd__jbuf_put(b, out, (size_t)o);
+        if (iv >= 10) {
+            at -= 2;
+            memcpy(d + at, digit_pairs[iv], 2);
+        } else {
+            d[--at] = (char)('0' + iv);
+        }
+        if (o > 0)
+            d[--at] = '-';
+        jwtd__jbuf_put(b, d + at, sizeof(d) - at);
         return;
     }
     k = shortest_digits(v, digits, &n);
@@ -240,7 +264,9 @@ void jwtd__json_put_number(jwtd__jbuf *b, double v)
 void jwtd__jwriter_init(jwtd__jwriter *w, jwtd__jbuf *out)
 {
     w->out = out;
-    memset(w->seen, 0, sizeof(w->seen));
+    /* Opening a container at depth d clears seen[d + 1] before anything
+     * reads it, so only the top needs a start value. */
+    w->seen[0] = 0;
 }
 
 void jwtd__jwriter_value(jwtd__jwriter *w, const jwtd__jevent *ev)
@@ -253,7 +279,10 @@ void jwtd__jwriter_value(jwtd__jwriter *w, const jwtd__jevent *ev)
         jwtd__jbuf_putc(w->out, ',');
     w->seen[d] = 1;
     if (ev->key != NULL) {
-        jwtd__json_put_string(w->out, ev->key, ev->key_len);
+        if (ev->key_plain)
+            jwtd__json_put_plain(w->out, ev->key, ev->key_len);
+        else
+            jwtd__json_put_string(w->out, ev->key, ev->key_len);
         jwtd__jbuf_putc(w->out, ':');
     }
     switch (ev->type) {
@@ -270,7 +299,10 @@ void jwtd__jwriter_value(jwtd__jwriter *w, const jwtd__jevent *ev)
         jwtd__json_put_number(w->out, jwtd__json_number(ev->text, ev->len));
         break;
     case JWTD__J_STRING:
-        jwtd__json_put_string(w->out, ev->text, ev->len);
+        if (ev->text_plain)
+            jwtd__json_put_plain(w->out, ev->text, ev->len);
+        else
+            jwtd__json_put_string(w->out, ev->text, ev->len);
         break;
     case JWTD__J_OBJECT:
         jwtd__jbuf_putc(w->out, '{');

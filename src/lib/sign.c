@@ -48,7 +48,8 @@ static void member_name(jwtd__jwriter *w, const char *name)
     if (w->seen[1])
         jwtd__jbuf_putc(w->out, ',');
     w->seen[1] = 1;
-    jwtd__json_put_string(w->out, name, strlen(name));
+    /* Claim names are plain ASCII letters. */
+    jwtd__json_put_plain(w->out, name, strlen(name));
     jwtd__jbuf_putc(w->out, ':');
 }
 
