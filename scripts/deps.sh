@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-test}
 
 pkgs=(build-essential cmake pkg-config libssl-dev libyajl-dev
-      libmicrohttpd-dev libsqlite3-dev libsodium-dev libunistring-dev
+      libsqlite3-dev libsodium-dev libunistring-dev
       libinih-dev libpq-dev curl ca-certificates)
 if [ "$mode" != run ]; then
     pkgs+=(libcmocka-dev
