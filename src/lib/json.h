@@ -118,11 +118,40 @@ typedef struct jwtd__jbuf {
     bool failed;
 } jwtd__jbuf;
 
-void jwtd__jbuf_put(jwtd__jbuf *b, const void *data, size_t len);
-void jwtd__jbuf_putc(jwtd__jbuf *b, char c);
+/* Makes room for n more bytes (and a NUL after them); returns where
+ * they go, or NULL.  The inline part only checks that the room is
+ * there: the writer calls it for every piece of a token. */
+char *jwtd__jbuf_grow(jwtd__jbuf *b, size_t n);
+static inline char *jwtd__jbuf_reserve(jwtd__jbuf *b, size_t n)
+{
+    if (!b->failed && b->len < b->cap && n < b->cap - b->len)
+        return b->data + b->len;
+    return jwtd__jbuf_grow(b, n);
+}
+
+static inline void jwtd__jbuf_put(jwtd__jbuf *b, const void *data,
+                                  size_t len)
+{
+    char *p = jwtd__jbuf_reserve(b, len);
+
+    if (p == NULL)
+        return;
+    if (len > 0)
+        memcpy(p, data, len);
+    b->len += len;
+}
+
+static inline void jwtd__jbuf_putc(jwtd__jbuf *b, char c)
+{
+    char *p = jwtd__jbuf_reserve(b, 1);
+
+    if (p == NULL)
+        return;
+    *p = c;
+    b->len++;
+}
+
 void jwtd__jbuf_puts(jwtd__jbuf *b, const char *s);
-/* Makes room for n more bytes; returns where they go, or NULL. */
-char *jwtd__jbuf_reserve(jwtd__jbuf *b, size_t n);
 /* Frees the data (wiping it first when wipe is set). */
 void jwtd__jbuf_free(jwtd__jbuf *b, bool wipe);
 /* Appends a NUL and hands the data to the caller (NULL if failed). */

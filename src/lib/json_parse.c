@@ -208,8 +208,8 @@ static int stop(struct parser *p, jwtd_err rc)
     return 0;
 }
 
-static int emit(struct parser *p, enum jwtd__jtype type, const char *text,
-                size_t len)
+static HOT_INLINE int emit(struct parser *p, enum jwtd__jtype type,
+                           const char *text, size_t len)
 {
     jwtd__jevent ev;
     jwtd_err rc;

@@ -16,7 +16,7 @@
 
 #include "json.h"
 
-char *jwtd__jbuf_reserve(jwtd__jbuf *b, size_t n)
+char *jwtd__jbuf_grow(jwtd__jbuf *b, size_t n)
 {
     size_t ncap;
     char *nd;
@@ -40,22 +40,6 @@ char *jwtd__jbuf_reserve(jwtd__jbuf *b, size_t n)
         b->cap = ncap;
     }
     return b->data + b->len;
-}
-
-void jwtd__jbuf_put(jwtd__jbuf *b, const void *data, size_t len)
-{
-    char *p = jwtd__jbuf_reserve(b, len);
-
-    if (p == NULL)
-        return;
-    if (len > 0)
-        memcpy(p, data, len);
-    b->len += len;
-}
-
-void jwtd__jbuf_putc(jwtd__jbuf *b, char c)
-{
-    jwtd__jbuf_put(b, &c, 1);
 }
 
 void jwtd__jbuf_puts(jwtd__jbuf *b, const char *s)
