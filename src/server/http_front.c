@@ -515,6 +515,9 @@ static bool take_body(struct jwtd__conn *c, bool *closed)
                 *closed = true;
                 return false;
             }
+            /* A login body holds a password: the application has its
+             * copy (and wipes it), the reused buffer keeps none. */
+            explicit_bzero((char *)p, n);
             if (r->body_left == 0)
                 return true;
         } else {
@@ -538,6 +541,8 @@ static bool take_body(struct jwtd__conn *c, bool *closed)
                 *closed = true;
                 return false;
             }
+            if (rc == JWTD__CHUNKED_DATA)
+                explicit_bzero((char *)data, dlen);
             if (rc == JWTD__CHUNKED_DONE)
                 return true;
         }
