@@ -327,7 +327,7 @@ const char *jwtd__head_field(const char *buf, const struct jwtd__head *h,
 /* ------------------------------------------------------------ chunked */
 
 enum {
-    CH_SIZE = 0, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF,
+    CH_SIZE = 0, CH_SIZE_BWS, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF,
     CH_TRAILER_START, CH_TRAILER, CH_TRAILER_LF, CH_END_LF, CH_DONE
 };
 
@@ -371,14 +371,26 @@ enum jwtd__chunked_rc jwtd__chunked_step(struct jwtd__chunked *d,
                 if (++d->digits > 15)
                     goto bad;   /* 2^60 bytes: no real chunk is that */
                 d->left = d->left * 16 + (unsigned)v;
-            } else if (d->digits > 0 && (c == ';' || c == ' ' ||
-                                         c == '\t')) {
+            } else if (d->digits > 0 && c == ';') {
                 d->state = CH_EXT;
+            } else if (d->digits > 0 && (c == ' ' || c == '\t')) {
+                d->state = CH_SIZE_BWS;
             } else if (d->digits > 0 && c == '\r') {
                 d->state = CH_SIZE_LF;
             } else {
                 goto bad;
             }
+            break;
+        case CH_SIZE_BWS:
+            /* RFC 9112 7.1.1: white space after the size may only lead
+             * to an extension: "5 6" is not a size another parser
+             * could read otherwise (SV-17). */
+            if (c == ';')
+                d->state = CH_EXT;
+            else if (c == '\r')
+                d->state = CH_SIZE_LF;
+            else if ((c != ' ' && c != '\t') || ++d->line > MAX_EXT)
+                goto bad;
             break;
         case CH_EXT:
             if (c == '\r')
