@@ -754,7 +754,7 @@ static void accept_some(struct worker *w)
         c->fd = fd;
         c->w = w;
         memcpy(c->key, key, sizeof(key));
-        strcpy(c->peer, "-");
+        memcpy(c->peer, "-", 2);
         if (ss.ss_family == AF_INET)
             inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
                       c->peer, sizeof(c->peer));
@@ -836,9 +836,10 @@ static void *worker_main(void *arg)
                 continue;
             }
             c = p;
-            if (ev[i].events & EPOLLOUT) {
-                if (c->state == S_WRITE)
-                    answer_out(c);
+            /* Writing: any event (writable, or an error or hang-up that
+             * the next send reports) moves the answer on. */
+            if (c->state == S_WRITE) {
+                answer_out(c);
                 continue;
             }
             on_readable(c);
