@@ -562,12 +562,13 @@ static void advance(struct jwtd__conn *c)
     if (c->state == S_HEAD) {
         size_t skip, end;
 
-        if (c->in_pos == 0 && c->scanned == 0) {
-            skip = jwtd__http_skip_empty_lines(c->in, c->in_len);
-            if (skip > 0) {
-                memmove(c->in, c->in + skip, c->in_len - skip);
-                c->in_len -= skip;
-            }
+        /* Empty lines before a request line are ignored (RFC 9112 2.2),
+         * also when a CR and its LF come in two reads. */
+        skip = jwtd__http_skip_empty_lines(c->in, c->in_len);
+        if (skip > 0) {
+            memmove(c->in, c->in + skip, c->in_len - skip);
+            c->in_len -= skip;
+            c->scanned = 0;
         }
         if (c->in_len == 0) {
             release_in(c);
@@ -605,13 +606,10 @@ static void advance(struct jwtd__conn *c)
     if (c->state == S_BODY) {
         bool closed;
 
-        if (!take_body(c, &closed)) {
-            if (!closed && c->in_cap - c->in_len < 1024) {
-                /* Never: the head leaves room (see on_readable). */
-                conn_close(c);
-            }
+        /* Short of room after the head, on_readable grows the buffer
+         * before its next read. */
+        if (!take_body(c, &closed))
             return;
-        }
         c->state = S_HEAD;      /* run may set S_RUN (suspend) */
         f->app.run(f->app.cls, c, c->rq->app);
         after_app(c);
