@@ -3,7 +3,7 @@
 # Copyright (c) 2026 the jwtd authors
 #
 # A login flood does not starve the protected routes (issue 6): argon2id
-# runs on the password threads (login_pool.h), not on the libmicrohttpd
+# runs on the password threads (login_pool.h), not on the HTTP
 # workers.  A node client with a keep-alive agent counts GET /api/me
 # answers for 2 s alone, then for 3 s while 16 clients post wrong
 # passwords; the second rate must be at least half the first (a quarter
