@@ -179,8 +179,12 @@ static jwtd_err build_payload(const char *payload, size_t len,
     double ts;
     jwtd_err rc;
 
-    memset(&c, 0, sizeof(c));
+    /* Field by field: the writer's depth table needs no clearing. */
     jwtd__jwriter_init(&c.w, out);
+    c.has_iat = c.has_exp = c.has_nbf = c.has_aud = false;
+    c.has_iss = c.has_sub = c.has_jti = false;
+    c.iat = 0;
+    c.msg = NULL;
     c.o = o;
     c.now = o->has_now ? (double)o->now : (double)time(NULL);
     rc = jwtd__json_parse(payload, len, JWTD__JSON_DEPTH, payload_value,

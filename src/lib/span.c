@@ -120,11 +120,16 @@ static jwtd_err parse(const char *text, size_t len, bool digits_are_seconds,
         i++;
     ulen = len - i;
     if (ulen > 0) {
+        unsigned char c0 = (unsigned char)text[i];
         size_t u;
 
+        /* An ASCII first character that is not the unit's first letter
+         * in either case cannot match in any locale, so strncasecmp is
+         * only asked about the candidates. */
         for (u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
             if (units[u].len == ulen &&
-                strncasecmp(units[u].name, text + i, ulen) == 0)
+                (c0 >= 0x80 || (c0 | 0x20) == (unsigned char)units[u].name[0])
+                && strncasecmp(units[u].name, text + i, ulen) == 0)
                 break;
         }
         if (u == sizeof(units) / sizeof(units[0]))
