@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+// Copyright (c) 2026 the jwtd authors
+//
+// Raw-socket client of test_http_front.sh, for what bash's /dev/tcp
+// cannot do: writes of chosen sizes and pace, source addresses, many
+// connections, timings.  `node front.js MODE PORT ARGS...`; every mode
+// is bounded in time and prints one line.  Statuses are the codes of
+// every "HTTP/1.1 NNN " status line received, in order; "closed" is 1
+// when the server closed the connection.
+'use strict';
+const net = require('net');
+const fs = require('fs');
+
+const [mode, portText, ...args] = process.argv.slice(2);
+const port = Number(portText);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function statuses(text) {
+  return (text.match(/HTTP\/1\.1 \d\d\d /g) || [])
+    .map((s) => s.slice(9, 12)).join(' ');
+}
+
+// A connection that keeps what it receives and when it closed.
+function open(opts) {
+  const s = net.connect(Object.assign({ port, host: '127.0.0.1' }, opts));
+  const c = { s, got: Buffer.alloc(0), closed: false, closedAt: 0,
+              connected: false };
+  s.setNoDelay(true);
+  s.on('connect', () => { c.connected = true; });
+  s.on('data', (d) => { c.got = Buffer.concat([c.got, d]); });
+  s.on('error', () => {});
+  s.on('close', () => { c.closed = true; c.closedAt = Date.now(); });
+  return c;
+}
+
+async function until(pred, ms) {
+  const end = Date.now() + ms;
+  while (!pred() && Date.now() < end)
+    await sleep(10);
+}
+
+function report(c) {
+  process.stdout.write(`${statuses(c.got.toString('latin1'))}|` +
+                       `${c.closed ? 1 : 0}\n`);
+}
+
+const modes = {
+  // pieces PORT DELAY_MS FILE...: each file's bytes in its own write,
+  // DELAY_MS apart; then reads until close or 3 s.
+  async pieces() {
+    const [delay, ...files] = args;
+    const c = open();
+    await until(() => c.connected, 2000);
+    for (let i = 0; i < files.length; i++) {
+      if (i > 0)
+        await sleep(Number(delay));
+      c.s.write(fs.readFileSync(files[i]));
+    }
+    await until(() => c.closed, 3000);
+    report(c);
+    c.s.destroy();
+  },
+  // bytes PORT FILE: the file one byte per write (2 ms apart).
+  async bytes() {
+    const data = fs.readFileSync(args[0]);
+    const c = open();
+    await until(() => c.connected, 2000);
+    for (let i = 0; i < data.length && !c.closed; i++) {
+      c.s.write(data.subarray(i, i + 1));
+      await sleep(2);
+    }
+    await until(() => c.closed, 3000);
+    report(c);
+    c.s.destroy();
+  },
+  // linger PORT FILE: the head in FILE, then 512 KiB of body in 32 KiB
+  // writes 60 ms apart (under the server's 1 MiB linger cap), reading
+  // all along; statuses|closed.  (Past the cap the server resets the
+  // connection: the answer is still in the client's kernel, but Node
+  // drops it at the first EPIPE.)
+  async linger() {
+    const c = open();
+    await until(() => c.connected, 2000);
+    c.s.write(fs.readFileSync(args[0]));
+    const chunk = Buffer.alloc(32768, 'a');
+    for (let i = 0; i < 16 && !c.closed && !c.s.destroyed; i++) {
+      c.s.write(chunk);
+      await sleep(60);
+    }
+    await until(() => c.closed, 3000);
+    report(c);
+    c.s.destroy();
+  },
+  // conns PORT ADDR N WAIT_MS: N connections from source address ADDR,
+  // held WAIT_MS; prints how many the server left open.
+  async conns() {
+    const [addr, n, wait] = args;
+    const cs = [];
+    for (let i = 0; i < Number(n); i++)
+      cs.push(open({ localAddress: addr }));
+    await sleep(Number(wait));
+    const openCount = cs.filter((c) => c.connected && !c.closed).length;
+    process.stdout.write(`${openCount}\n`);
+    cs.forEach((c) => c.s.destroy());
+  },
+  // hold PORT ADDR N SECONDS: N idle connections from ADDR, held open
+  // (in the background of the caller) for SECONDS; prints how many
+  // were open after 1 s, then how many at the end.
+  async hold() {
+    const [addr, n, secs] = args;
+    const cs = [];
+    for (let i = 0; i < Number(n); i++)
+      cs.push(open({ localAddress: addr }));
+    await sleep(1000);
+    const at1 = cs.filter((c) => c.connected && !c.closed).length;
+    fs.writeFileSync(args[3] ? args[3] : '/dev/null', `${at1}\n`);
+    await sleep(Number(secs) * 1000 - 1000);
+    const atEnd = cs.filter((c) => c.connected && !c.closed).length;
+    process.stdout.write(`${at1} ${atEnd}\n`);
+    cs.forEach((c) => c.s.destroy());
+  },
+  // abort PORT FILE WHEN: sends FILE and destroys the connection (RST
+  // when unread data is pending) after WHEN ms without reading.
+  async abort() {
+    const c = open();
+    await until(() => c.connected, 2000);
+    c.s.write(fs.readFileSync(args[0]));
+    await sleep(Number(args[1]));
+    c.s.resetAndDestroy ? c.s.resetAndDestroy() : c.s.destroy();
+    process.stdout.write('sent\n');
+  },
+  // inflight PORT FILE N: N connections send FILE at once; prints the
+  // statuses of each, in order, once all closed or 8 s passed.
+  async inflight() {
+    const data = fs.readFileSync(args[0]);
+    const cs = [];
+    for (let i = 0; i < Number(args[1]); i++)
+      cs.push(open());
+    await until(() => cs.every((c) => c.connected), 2000);
+    cs.forEach((c) => c.s.write(data));
+    process.stdout.write('sent\n');
+    await until(() => cs.every((c) => c.closed), 8000);
+    process.stdout.write(cs.map((c) => statuses(c.got.toString('latin1')) +
+                                 '|' + (c.closed ? 1 : 0)).join(' ') +
+                         '\n');
+    cs.forEach((c) => c.s.destroy());
+  },
+  // slow PORT: the timeout checks, run side by side (about 17 s):
+  //   trickle: a head one byte every 500 ms, cut T ms after its first
+  //   byte; crlf: empty lines every 2 s; idle: a keep-alive connection
+  //   after one answer; silent: a connection that never sends.
+  async slow() {
+    const out = {};
+    const head = Buffer.from('GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: ' +
+                             'a'.repeat(100));
+    const trickle = open();
+    const crlf = open();
+    const idle = open();
+    const silent = open();
+    const t0 = Date.now();
+    let answeredAt = 0;
+    await until(() => trickle.connected && crlf.connected &&
+                idle.connected && silent.connected, 2000);
+    const started = Date.now();
+    idle.s.write('GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n');
+    idle.s.on('data', () => { if (!answeredAt) answeredAt = Date.now(); });
+    let i = 0;
+    const tTimer = setInterval(() => {
+      if (!trickle.closed && i < head.length)
+        trickle.s.write(head.subarray(i, ++i));
+    }, 500);
+    trickle.s.write(head.subarray(0, ++i));
+    crlf.s.write('\r\n');
+    const cTimer = setInterval(() => {
+      if (!crlf.closed)
+        crlf.s.write('\r\n');
+    }, 2000);
+    await until(() => trickle.closed && crlf.closed && idle.closed &&
+                silent.closed, 18500);
+    clearInterval(tTimer);
+    clearInterval(cTimer);
+    const t = (c, from) => (c.closed ? String(c.closedAt - from) : 'open');
+    out.trickle = t(trickle, started);
+    out.trickleGot = statuses(trickle.got.toString('latin1'));
+    out.crlf = t(crlf, started);
+    out.idle = answeredAt ? t(idle, answeredAt) : 'no answer';
+    out.idleGot = statuses(idle.got.toString('latin1'));
+    out.silent = t(silent, t0);
+    process.stdout.write(JSON.stringify(out) + '\n');
+    [trickle, crlf, idle, silent].forEach((c) => c.s.destroy());
+  },
+};
+
+if (!modes[mode]) {
+  process.stderr.write(`front.js: unknown mode ${mode}\n`);
+  process.exit(2);
+}
+modes[mode]().then(() => process.exit(0));
