@@ -60,6 +60,16 @@ const modes = {
     report(c);
     c.s.destroy();
   },
+  // halfclose PORT FILE: sends FILE, shuts down its own sending side at
+  // once, and reads until the server closes or 3 s pass.
+  async halfclose() {
+    const c = open({ allowHalfOpen: true });
+    await until(() => c.connected, 2000);
+    c.s.end(fs.readFileSync(args[0]));
+    await until(() => c.closed, 3000);
+    report(c);
+    c.s.destroy();
+  },
   // bytes PORT FILE: the file one byte per write (2 ms apart).
   async bytes() {
     const data = fs.readFileSync(args[0]);

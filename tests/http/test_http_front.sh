@@ -333,6 +333,13 @@ done
 wait "${pids[@]}"
 sleep 0.5
 alive "clients that vanished"
+n=$(grep -c 'path=/api/login status=200 .* aborted=1$' "$LOG")
+((n >= 1)) && pass || fail "no login logged as aborted after its client vanished"
+# A client that shuts down its sending side after its requests (nc -N)
+# still gets every answer, a suspended login among them.
+req half "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n${LOGIN}Content-Length: ${#B}\r\n\r\n${B}GET /nope HTTP/1.1\r\nHost: t\r\n\r\n"
+got=$("${FRONT[@]}" halfclose "$PORT" "$TMP/half.req")
+check "half-closed client gets every answer" "$got" '200 200 404|1'
 
 # --- many connections -------------------------------------------------------
 "${FRONT[@]}" hold "$PORT" 127.0.0.2 500 4 "$TMP/hold2.n" >"$TMP/hold2.out" &
