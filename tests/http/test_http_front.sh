@@ -150,6 +150,8 @@ check "HTTP/1.2 answered as 1.1" "$got" '200 200|1'
 check "HTTP/1.2 answer line" "$(head -c 15 "$TMP/raw")" 'HTTP/1.1 200 OK'
 rawreq v20 "GET /healthz HTTP/2.0\r\nHost: t\r\n\r\n"
 check "HTTP/2.0" "$got" '505|1'
+rawreq preface "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+check "HTTP/2 connection preface" "$got" '505|1'
 rawreq vlower "GET /healthz http/1.1\r\nHost: t\r\n\r\n"
 check "http/1.1 in lowercase" "$got" '400|1'
 rawreq vnone "GET /healthz\r\nHost: t\r\n\r\n"
@@ -233,6 +235,19 @@ t=$(curl -s -o "$TMP/body" -D "$TMP/hdr" -w '%{http_code} %{time_total}' \
 check "100-continue login" "${t% *} $(grep -c '^HTTP/1.1 100 Continue' "$TMP/hdr")" '200 1'
 node -e 'process.exit(Number(process.argv[1]) < 0.8 ? 0 : 1)' "${t#* }" && pass ||
     fail "100-continue login took ${t#* } s (the client waited for a 100)"
+t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 5 \
+    -H 'Expect: 100-continue' -H 'Transfer-Encoding: chunked' \
+    -H 'Content-Type: application/json' --data-binary "@$TMP/pad.json" \
+    "http://127.0.0.1:$PORT/api/login")
+check "100-continue chunked login" "${t% *}" 200
+node -e 'process.exit(Number(process.argv[1]) < 0.8 ? 0 : 1)' "${t#* }" && pass ||
+    fail "100-continue chunked login took ${t#* } s"
+# Too large: 413 at once, instead of a 100, and the body is never sent.
+head -c 20000 /dev/zero | tr '\0' a >"$TMP/20k"
+t=$(curl -s -o /dev/null -w '%{http_code} %{size_upload}' --max-time 5 \
+    -H 'Expect: 100-continue' -H 'Content-Type: application/json' \
+    --data-binary "@$TMP/20k" "http://127.0.0.1:$PORT/api/login")
+check "100-continue with 20 KB: 413, body not sent" "$t" '413 0'
 # HTTP/1.0 ignores Expect (RFC 9110 10.1.1): no 100.
 rawreq exp10 "POST /api/login HTTP/1.0\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: ${#B}\r\n\r\n$B"
 check "Expect in HTTP/1.0" "$got" '200|1'
