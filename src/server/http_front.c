@@ -47,7 +47,10 @@
  * sends is read and dropped for a while, so that its kernel does not
  * turn our close into a reset that destroys the answer in flight. */
 #define LINGER_MS 2000
-#define LINGER_BYTES (1024u * 1024u)
+#define LINGER_BYTES (64u * 1024u * 1024u)
+/* A whole body, and a whole answer, must pass within this however it
+ * trickles (on top of the idle limit between two reads or writes). */
+#define PHASE_MS 30000
 /* Buckets of the per-address connection counts. */
 #define ADDR_BUCKETS 1024u
 
@@ -96,6 +99,9 @@ struct jwtd__conn {
     bool out_owned;             /* out is malloc'd (else scratch) */
     int64_t active_ms;          /* last progress */
     int64_t head_ms;            /* first byte of the current head */
+    bool in_head;               /* bytes (even empty lines) came since
+                                 * the last request: head_ms runs */
+    int64_t phase_ms;           /* start of the body, or of the answer */
     size_t lingered;
     unsigned char key[17];
     char peer[INET6_ADDRSTRLEN];
@@ -361,6 +367,8 @@ static int flush_out(struct jwtd__conn *c)
                 c->out_off = 0;
                 c->out_owned = true;
             }
+            if (c->state != S_WRITE)
+                c->phase_ms = now_ms();
             c->state = S_WRITE;
             set_interest(c, EPOLLOUT);
             return 0;
@@ -401,6 +409,7 @@ static void answer_out(struct jwtd__conn *c)
     c->state = S_HEAD;
     c->scanned = 0;
     c->head_ms = now_ms();
+    c->in_head = c->in_len > 0;
     set_interest(c, EPOLLIN);
     if (c->in_len > 0)
         advance(c);
@@ -450,6 +459,7 @@ static void start_request(struct jwtd__conn *c, size_t head_len)
     c->close_after = false;
     c->head_len = head_len;
     c->in_pos = head_len;
+    c->in_head = false;
     status = jwtd__http_parse_head(c->in, head_len, &r->head, &why);
     if (status != 0) {
         /* Method and target may be half-parsed: show neither. */
@@ -485,6 +495,7 @@ static void start_request(struct jwtd__conn *c, size_t head_len)
     r->body_left = r->head.chunked ? 0 : r->head.content_length;
     jwtd__chunked_init(&r->chunked);
     c->state = S_BODY;
+    c->phase_ms = now_ms();
     if (r->head.expect_continue && r->head.minor == 1 &&
         c->in_pos == c->in_len && !send_continue(c)) {
         conn_close(c);
@@ -642,7 +653,6 @@ static void on_readable(struct jwtd__conn *c)
         c->in_cap = BUF_SIZE;
         c->in_len = c->in_pos = 0;
         c->scanned = 0;
-        c->head_ms = now_ms();
     }
     if (c->in_cap - c->in_len < 1024 &&
         c->in_cap < JWTD__HTTP_MAX_HEAD + BUF_SIZE) {
@@ -672,8 +682,13 @@ static void on_readable(struct jwtd__conn *c)
         conn_close(c);
         return;
     }
-    if (c->in_len == 0 && c->state == S_HEAD)
+    if (c->state == S_HEAD && !c->in_head) {
+        /* The head clock starts with the first byte after the last
+         * request and is not reset by empty lines (RFC 9112 2.2 lets
+         * them be skipped, not used to stay forever). */
+        c->in_head = true;
         c->head_ms = now_ms();
+    }
     c->in_len += (size_t)n;
     c->active_ms = now_ms();
     advance(c);
@@ -789,12 +804,12 @@ static void expire(struct worker *w, int64_t now)
             /* Bytes of a head are due within head_seconds of its first
              * one however they trickle (slowloris); an empty keep-alive
              * connection within idle_seconds. */
-            late = c->in_len > 0 ? now - c->head_ms > head
-                                 : now - c->active_ms > idle;
+            late = c->in_head ? now - c->head_ms > head
+                              : now - c->active_ms > idle;
             break;
         case S_BODY:
         case S_WRITE:
-            late = now - c->active_ms > idle;
+            late = now - c->active_ms > idle || now - c->phase_ms > PHASE_MS;
             break;
         case S_LINGER:
             late = now - c->active_ms > LINGER_MS;
