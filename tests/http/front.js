@@ -70,6 +70,21 @@ const modes = {
     report(c);
     c.s.destroy();
   },
+  // slowread PORT FILE MS: sends FILE, reads nothing for MS ms (the
+  // server's answers back up into its write buffer), then reads until
+  // close or 5 s; prints "N|closed|bytes", N the number of answers.
+  async slowread() {
+    const c = open();
+    c.s.pause();
+    await until(() => c.connected, 2000);
+    c.s.write(fs.readFileSync(args[0]));
+    await sleep(Number(args[1]));
+    c.s.resume();
+    await until(() => c.closed, 5000);
+    const n = statuses(c.got.toString('latin1')).split(' ').length;
+    process.stdout.write(`${n}|${c.closed ? 1 : 0}|${c.got.length}\n`);
+    c.s.destroy();
+  },
   // bytes PORT FILE: the file one byte per write (2 ms apart).
   async bytes() {
     const data = fs.readFileSync(args[0]);

@@ -283,6 +283,18 @@ raw "$TMP/pipe.req"
 want=$(printf '200 %.0s' {1..24}; printf '200 '; printf '404 %.0s' {1..24}; printf '200|1')
 check "50 pipelined requests, a login in the middle" "$got" "$want"
 
+# A reader that stalls: 300 answers of app.js (1.9 MB) back up in the
+# server, which must deliver all of them, whole and in order, once the
+# client reads again.
+{
+    for ((i = 0; i < 299; i++)); do printf 'GET /app.js HTTP/1.1\r\nHost: t\r\n\r\n'; done
+    printf 'GET /app.js HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'
+} >"$TMP/slowread.req"
+one=$(curl -si "http://127.0.0.1:$PORT/app.js" | wc -c)
+last=$(curl -si -H 'Connection: close' "http://127.0.0.1:$PORT/app.js" | wc -c)
+got=$("${FRONT[@]}" slowread "$PORT" "$TMP/slowread.req" 700)
+check "300 pipelined answers to a stalled reader" "$got" "300|1|$((299 * one + last))"
+
 # --- chunked bodies ---------------------------------------------------------
 CH="${LOGIN}Transfer-Encoding: chunked\r\n\r\n"
 rawreq chext "${CH}a;name=\"v;x\"\r\n${B:0:10}\r\n28 ; x\r\n${B:10}\r\n0;end\r\nX-Trailer: 1\r\nY: 2\r\n\r\n$CLOSE"
@@ -312,6 +324,28 @@ check "BUG-1 junk after the chunk size" "$got" '400|1'
 raw "$TMP/ch17.req"
 check "chunked 17 KiB: 413 after the drain, connection kept" "$got" '413 200|1'
 alive "chunked bodies"
+
+# --- body size limit: 16 KiB is allowed, one byte more is 413 ---------------
+for n in 16384 16385; do
+    printf '{"username":"alice","password":"Correct-Horse-42"%*s}' $((n - 50)) '' >"$TMP/b$n.json"
+done
+want=("200 200" "413 413")
+k=0
+for n in 16384 16385; do
+    a=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Content-Type: application/json' \
+        --data-binary "@$TMP/b$n.json" "http://127.0.0.1:$PORT/api/login")
+    b=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Content-Type: application/json' \
+        -H 'Transfer-Encoding: chunked' --data-binary "@$TMP/b$n.json" \
+        "http://127.0.0.1:$PORT/api/login")
+    check "body of $(stat -c %s "$TMP/b$n.json") bytes, length and chunked" "$a $b" "${want[k]}"
+    k=$((k + 1))
+done
+# Long targets and methods are answered (and logged shortened).
+http GET "/$(head -c 30000 /dev/zero | tr '\0' a)"
+check "30 KB target" "$code" 404
+http "$(head -c 30000 /dev/zero | tr '\0' A)" /healthz
+check "30 KB method" "$code" 405
+check "long method logged shortened" "$(tail -1 "$LOG" | grep -c 'method=AAAAAAAAAAAA\.\.\. path=/healthz status=405')" 1
 
 # --- 413 and lingering close -------------------------------------------------
 req big413 "${LOGIN}Content-Length: 50000000\r\n\r\n"
