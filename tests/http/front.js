@@ -170,6 +170,94 @@ const modes = {
                          '\n');
     cs.forEach((c) => c.s.destroy());
   },
+  // mix PORT MS SEED: 40 clients for MS ms, each connection a random
+  // batch of valid and byte-mutated requests (logins, chunked bodies,
+  // 100-continue, HEAD, 413s) written in random pieces, then read,
+  // half-closed or reset at a random moment; a new one replaces each
+  // that closes.  Prints "connections answers".  The PRNG is seeded so
+  // that a failure can be replayed (timing aside).
+  async mix() {
+    let seed = Number(args[1]) >>> 0;
+    const rnd = (n) => {     // mulberry32
+      seed = (seed + 0x6d2b79f5) >>> 0;
+      let t = seed;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+    };
+    const B = '{"username":"alice","password":"Correct-Horse-42"}';
+    const L = 'POST /api/login HTTP/1.1\r\nHost: t\r\n' +
+              'Content-Type: application/json\r\n';
+    const corpus = [
+      'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n',
+      'HEAD /app.js HTTP/1.1\r\nHost: t\r\n\r\n',
+      'GET /app.js HTTP/1.1\r\nHost: t\r\n\r\n',
+      `${L}Content-Length: ${B.length}\r\n\r\n${B}`,
+      `${L}Transfer-Encoding: chunked\r\n\r\n5;x=1\r\n${B.slice(0, 5)}` +
+        `\r\n2d\r\n${B.slice(5)}\r\n0\r\nT: 1\r\n\r\n`,
+      `${L}Expect: 100-continue\r\nContent-Length: ${B.length}\r\n\r\n${B}`,
+      'GET /nope HTTP/1.0\r\nConnection: keep-alive\r\n\r\n',
+      'POST /api/logout HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n',
+      'GET /.well-known/jwks.json HTTP/1.1\r\nHost: t\r\n\r\n',
+      '\r\n\r\nGET /healthz HTTP/1.1\nHost: t\n\n',
+      `${L}Content-Length: 20000\r\n\r\n${'a'.repeat(3000)}`,
+    ];
+    const mutate = (text) => {
+      const b = Buffer.from(text, 'latin1');
+      for (let k = rnd(4); k > 0; k--) {
+        const p = rnd(b.length), op = rnd(3);
+        b[p] = op === 0 ? rnd(256)
+             : op === 1 ? [13, 10, 0, 32, 58, 59, 9][rnd(7)] : 0x30 + rnd(10);
+      }
+      return b;
+    };
+    const end = Date.now() + Number(args[0]);
+    let conns = 0, answers = 0, live = 0;
+    const one = () => {
+      if (Date.now() > end)
+        return;
+      conns++;
+      live++;
+      const c = open();
+      const parts = [];
+      for (let k = 1 + rnd(6); k > 0; k--) {
+        const r = corpus[rnd(corpus.length)];
+        parts.push(rnd(4) === 0 ? mutate(r) : Buffer.from(r, 'latin1'));
+      }
+      const data = Buffer.concat(parts);
+      const how = rnd(5), pauses = [], sizes = [];
+      for (let off = 0; off < data.length;) {
+        const n = how === 0 ? 1 + rnd(3) : 1 + rnd(data.length);
+        sizes.push(n);
+        pauses.push(rnd(3) === 0 ? rnd(20) : 0);
+        off += n;
+      }
+      const endAfter = how === 1 ? rnd(50) : 300 + rnd(500);
+      c.s.on('close', () => {
+        answers += statuses(c.got.toString('latin1')).split(' ')
+          .filter((x) => x).length;
+        live--;
+        one();
+      });
+      c.s.on('connect', async () => {
+        let off = 0;
+        for (let i = 0; i < sizes.length && !c.s.destroyed; i++) {
+          c.s.write(data.subarray(off, off + sizes[i]));
+          off += sizes[i];
+          if (pauses[i])
+            await sleep(pauses[i]);
+        }
+        if (how === 2)
+          c.s.end();
+        setTimeout(() => (how === 1 ? c.s.resetAndDestroy()
+                                    : c.s.destroy()), endAfter);
+      });
+    };
+    for (let i = 0; i < 40; i++)
+      one();
+    await until(() => Date.now() > end && live === 0, Number(args[0]) + 3000);
+    process.stdout.write(`${conns} ${answers}\n`);
+  },
   // slow PORT: the timeout checks, run side by side (about 17 s):
   //   trickle: a head one byte every 500 ms, cut T ms after its first
   //   byte; crlf: empty lines every 2 s; idle: a keep-alive connection

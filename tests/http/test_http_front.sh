@@ -410,6 +410,12 @@ got=$("${FRONT[@]}" conns "$PORT" 127.0.0.4 600 1500)
 check "per-address limit" "$got" 512
 alive "many connections"
 
+# --- a random mix of valid and mutated requests, pieces and resets ----------
+read -r nconn nans < <("${FRONT[@]}" mix "$PORT" 3000 1)
+((${nconn:-0} > 100 && ${nans:-0} > 100)) && pass ||
+    fail "the mix ran: $nconn connections, $nans answers"
+alive "a random mix of requests"
+
 # --- the slow group ---------------------------------------------------------
 wait $SLOW_PID
 slow=$(cat "$TMP/slow.out")
