@@ -130,13 +130,14 @@ const modes = {
   },
   // hold PORT ADDR N SECONDS: N idle connections from ADDR, held open
   // (in the background of the caller) for SECONDS; prints how many
-  // were open after 1 s, then how many at the end.
+  // were open once all had connected, then how many at the end.
   async hold() {
     const [addr, n, secs] = args;
     const cs = [];
     for (let i = 0; i < Number(n); i++)
       cs.push(open({ localAddress: addr }));
-    await sleep(1000);
+    await until(() => cs.every((c) => c.connected || c.closed), 3000);
+    await sleep(300);
     const at1 = cs.filter((c) => c.connected && !c.closed).length;
     fs.writeFileSync(args[3] ? args[3] : '/dev/null', `${at1}\n`);
     await sleep(Number(secs) * 1000 - 1000);
