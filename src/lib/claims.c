@@ -87,13 +87,11 @@ static jwtd_err add_entry(jwtd_token *tok, const jwtd__jevent *ev,
     e->type = ev->type;
     e->name_off = tok->arena_len;
     e->name_len = ev->key_len;
-    if (ev->key_len > 0)
-        memcpy(d, ev->key, ev->key_len);
+    jwtd__copy(d, ev->key, ev->key_len);
     d[ev->key_len] = '\0';
     if (str) {
         d += ev->key_len + 1;
-        if (ev->len > 0)
-            memcpy(d, ev->text, ev->len);
+        jwtd__copy(d, ev->text, ev->len);
         d[ev->len] = '\0';
         e->v.str_len = ev->len;
     } else {

@@ -109,13 +109,40 @@ static inline size_t jwtd__json_plain_prefix(const unsigned char *s,
     return i;
 }
 
+/* memcpy for the short pieces a token is made of (names, claims, ids):
+ * up to 16 bytes as two fixed-size moves the compiler inlines, which may
+ * overlap; longer ones through memcpy.  dst and src must not overlap. */
+static inline void jwtd__copy(void *dst, const void *src, size_t n)
+{
+    unsigned char *d = dst;
+    const unsigned char *s = src;
+
+    if (n > 16) {
+        memcpy(d, s, n);
+    } else if (n >= 8) {
+        memcpy(d, s, 8);
+        memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+    } else if (n > 0) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
 /* A growable output buffer.  On allocation failure it sets failed and
- * ignores further writes, so callers check once at the end. */
+ * ignores further writes, so callers check once at the end.  Zeroed, it
+ * starts empty on the heap; a caller may lend it a buffer of its own
+ * instead (data, cap and borrowed set), which is never freed: when it
+ * is outgrown the contents move to the heap. */
 typedef struct jwtd__jbuf {
     char *data;
     size_t len;
     size_t cap;
     bool failed;
+    bool borrowed;
 } jwtd__jbuf;
 
 /* Makes room for n more bytes (and a NUL after them); returns where
@@ -136,8 +163,7 @@ static inline void jwtd__jbuf_put(jwtd__jbuf *b, const void *data,
 
     if (p == NULL)
         return;
-    if (len > 0)
-        memcpy(p, data, len);
+    jwtd__copy(p, data, len);
     b->len += len;
 }
 
@@ -152,9 +178,11 @@ static inline void jwtd__jbuf_putc(jwtd__jbuf *b, char c)
 }
 
 void jwtd__jbuf_puts(jwtd__jbuf *b, const char *s);
-/* Frees the data (wiping it first when wipe is set). */
+/* Frees the data (wiping it first when wipe is set; a lent buffer is
+ * only wiped). */
 void jwtd__jbuf_free(jwtd__jbuf *b, bool wipe);
-/* Appends a NUL and hands the data to the caller (NULL if failed). */
+/* Appends a NUL and hands the data to the caller (NULL if failed), on
+ * the heap even when it was in a lent buffer. */
 char *jwtd__jbuf_finish(jwtd__jbuf *b);
 
 /* s as a quoted JSON string, escaped exactly as JSON.stringify does. */

@@ -31,13 +31,20 @@ char *jwtd__jbuf_grow(jwtd__jbuf *b, size_t n)
         ncap = b->cap < 64 ? 64 : b->cap;
         while (ncap < b->len + n + 1)
             ncap *= 2;
-        nd = realloc(b->data, ncap);
+        if (b->borrowed) {
+            nd = malloc(ncap);
+            if (nd != NULL && b->len > 0)
+                memcpy(nd, b->data, b->len);
+        } else {
+            nd = realloc(b->data, ncap);
+        }
         if (nd == NULL) {
             b->failed = true;
             return NULL;
         }
         b->data = nd;
         b->cap = ncap;
+        b->borrowed = false;
     }
     return b->data + b->len;
 }
@@ -51,9 +58,11 @@ void jwtd__jbuf_free(jwtd__jbuf *b, bool wipe)
 {
     if (b->data != NULL && wipe)
         OPENSSL_cleanse(b->data, b->cap);
-    free(b->data);
+    if (!b->borrowed)
+        free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+    b->borrowed = false;
 }
 
 char *jwtd__jbuf_finish(jwtd__jbuf *b)
@@ -65,9 +74,16 @@ char *jwtd__jbuf_finish(jwtd__jbuf *b)
         return NULL;
     }
     *p = '\0';
-    p = b->data;
+    if (b->borrowed) {
+        p = malloc(b->len + 1);
+        if (p != NULL)
+            memcpy(p, b->data, b->len + 1);
+    } else {
+        p = b->data;
+    }
     b->data = NULL;
     b->len = b->cap = 0;
+    b->borrowed = false;
     return p;
 }
 
@@ -83,8 +99,7 @@ void jwtd__json_put_plain(jwtd__jbuf *b, const char *s, size_t len)
     if (p == NULL)
         return;
     p[0] = '"';
-    if (len > 0)
-        memcpy(p + 1, s, len);
+    jwtd__copy(p + 1, s, len);
     p[len + 1] = '"';
     b->len += len + 2;
 }

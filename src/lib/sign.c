@@ -531,8 +531,12 @@ jwtd_err jwtd_sign(const char *payload, size_t payload_len,
                    char **out, jwtd_error *err)
 {
     jwtd_sign_opts defaults;
-    /* json holds the re-written payload and then the header. */
-    jwtd__jbuf json = {0}, tok = {0};
+    /* json holds the re-written payload and then the header: scratch
+     * space, on the stack while it fits (a usual token's does). */
+    char scratch[1024];
+    jwtd__jbuf json = {.data = scratch, .cap = sizeof(scratch),
+                       .borrowed = true};
+    jwtd__jbuf tok = {0};
     unsigned char sig[JWTD__MAX_SIG];
     size_t sig_len = 0, n, body_len = 0, header_len = 0;
     const unsigned char *header = NULL, *body = NULL;

@@ -8,8 +8,10 @@
  * escape" prefix, the all-ASCII UTF-8 shortcut, base64url both ways
  * (six and eight bytes per step, with out buffers of exactly the
  * documented size so that ASan sees any write past them), whole-number
- * time spans, the claims table past its inline entries, and the
- * per-thread header memory's copy of the decoded header.
+ * time spans, the claims table past its inline entries, the per-thread
+ * header memory's copy of the decoded header, the short-copy helper, an
+ * output buffer lent from the stack, and a signed payload larger than
+ * the signer's stack scratch.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -335,6 +337,98 @@ static void test_many_claims_and_header_memory(void **state)
     jwtd_key_free(key);
 }
 
+static void test_copy_lengths(void **state)
+{
+    unsigned char src[48], dst[64];
+    size_t n, i;
+
+    (void)state;
+    for (i = 0; i < sizeof(src); i++)
+        src[i] = (unsigned char)(i * 7 + 1);
+    for (n = 0; n <= 40; n++) {
+        memset(dst, 0xee, sizeof(dst));
+        jwtd__copy(dst + 8, src, n);
+        if (n > 0)
+            assert_memory_equal(dst + 8, src, n);
+        for (i = 0; i < 8; i++)
+            assert_int_equal(dst[i], 0xee);
+        for (i = 8 + n; i < sizeof(dst); i++)
+            assert_int_equal(dst[i], 0xee);
+    }
+}
+
+/* A lent buffer: used while it fits, its contents moved to the heap
+ * when outgrown, never freed; finish always hands over heap memory. */
+static void test_jbuf_lent(void **state)
+{
+    char lent[16], *s;
+    jwtd__jbuf b = {.data = lent, .cap = sizeof(lent), .borrowed = true};
+
+    (void)state;
+    jwtd__jbuf_put(&b, "0123456789", 10);
+    assert_ptr_equal(b.data, lent);
+    jwtd__jbuf_puts(&b, "abcdefghijklmnopqrst");
+    assert_ptr_not_equal(b.data, lent);
+    assert_false(b.borrowed);
+    s = jwtd__jbuf_finish(&b);
+    assert_string_equal(s, "0123456789abcdefghijklmnopqrst");
+    free(s);
+
+    b = (jwtd__jbuf){.data = lent, .cap = sizeof(lent), .borrowed = true};
+    jwtd__jbuf_putc(&b, 'x');
+    s = jwtd__jbuf_finish(&b);
+    assert_ptr_not_equal(s, lent);
+    assert_string_equal(s, "x");
+    free(s);
+
+    b = (jwtd__jbuf){.data = lent, .cap = sizeof(lent), .borrowed = true};
+    jwtd__jbuf_puts(&b, "secret");
+    jwtd__jbuf_free(&b, true);
+    assert_null(b.data);
+    assert_int_equal(lent[0], 0);
+}
+
+/* A payload far past the signer's 1 KiB of stack scratch comes out
+ * byte for byte (compact input is written back unchanged). */
+static void test_sign_large_payload(void **state)
+{
+    static const char secret[] = "0123456789abcdef0123456789abcdef";
+    char *payload = malloc(4200), *tok = NULL, *seg;
+    unsigned char *dec;
+    size_t o = 0, i, dl;
+    jwtd_key *key = NULL;
+    jwtd_sign_opts so;
+    jwtd_error err;
+    const char *d1, *d2;
+
+    (void)state;
+    assert_non_null(payload);
+    o += (size_t)snprintf(payload, 4200, "{\"sub\":\"");
+    for (i = 0; i < 4000; i++)
+        payload[o++] = (char)('a' + i % 26);
+    o += (size_t)snprintf(payload + o, 4200 - o, "\",\"n\":12345}");
+    assert_int_equal(jwtd_key_from_secret(secret, 32, &key), JWTD_OK);
+    jwtd_sign_opts_init(&so);
+    so.alg = JWTD_ALG_HS256;
+    so.no_timestamp = true;
+    assert_int_equal(jwtd_sign(payload, o, key, &so, &tok, &err), JWTD_OK);
+    d1 = strchr(tok, '.');
+    assert_non_null(d1);
+    d2 = strchr(d1 + 1, '.');
+    assert_non_null(d2);
+    seg = strndup(d1 + 1, (size_t)(d2 - d1 - 1));
+    dec = malloc(jwtd__b64url_decoded_max(strlen(seg)));
+    assert_int_equal(jwtd__b64url_decode(seg, strlen(seg), dec, &dl),
+                     JWTD__B64_OK);
+    assert_int_equal(dl, o);
+    assert_memory_equal(dec, payload, o);
+    free(dec);
+    free(seg);
+    free(tok);
+    free(payload);
+    jwtd_key_free(key);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +439,9 @@ int main(void)
         cmocka_unit_test(test_base64url_lengths),
         cmocka_unit_test(test_span_whole_numbers),
         cmocka_unit_test(test_many_claims_and_header_memory),
+        cmocka_unit_test(test_copy_lengths),
+        cmocka_unit_test(test_jbuf_lent),
+        cmocka_unit_test(test_sign_large_payload),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
