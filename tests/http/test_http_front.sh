@@ -434,17 +434,33 @@ in_range "$(sv silent)" 14500 17000 && pass ||
 alive "the slow group"
 
 # --- SIGTERM with requests in flight ----------------------------------------
+# In flight when the signal comes: six logins (on the password threads),
+# a login whose body is still arriving (its rest comes 2 s later), and
+# a keep-alive connection between two requests (its second comes 1 s
+# later).  All are answered; a new connection is refused at once.
+printf "${LOGIN}Content-Length: ${#B}\r\n\r\n%s" "${B:0:20}" >"$TMP/part1.req"
+printf '%s' "${B:20}" >"$TMP/part2.req"
+printf 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n' >"$TMP/ka.req"
+"${FRONT[@]}" pieces "$PORT" 2000 "$TMP/part1.req" "$TMP/part2.req" >"$TMP/midbody.out" &
+MB=$!
+"${FRONT[@]}" pieces "$PORT" 1000 "$TMP/ka.req" "$TMP/ka.req" >"$TMP/ka.out" &
+KA=$!
 "${FRONT[@]}" inflight "$PORT" "$TMP/loginabort.req" 6 >"$TMP/inflight.out" &
 IN=$!
 for ((i = 0; i < 100; i++)); do
     [[ -s $TMP/inflight.out ]] && break
     sleep 0.02
 done
-sleep 0.05
+sleep 0.1
 kill -TERM "$SERVER_PID"
-wait $IN
+sleep 0.2
+curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/healthz"
+check "new connection refused while draining" "$?" 7
+wait $IN $MB $KA
 check "logins in flight finish on SIGTERM" "$(tail -1 "$TMP/inflight.out")" \
     '200|1 200|1 200|1 200|1 200|1 200|1'
+check "body still arriving finishes on SIGTERM" "$(cat "$TMP/midbody.out")" '200|1'
+check "keep-alive connection served while draining" "$(cat "$TMP/ka.out")" '200 200|1'
 wait "$SERVER_PID"
 check "exit status after SIGTERM" "$?" 0
 SERVER_PID=
