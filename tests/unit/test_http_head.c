@@ -718,8 +718,8 @@ static void test_chunked_invalid(void **state)
 
 /* BUG-1 of the front's hostile tests (fixed in 5403a76): after the
  * size, white space may only lead to ';' (chunk-ext = *( BWS ";" ...),
- * RFC 9112 7.1.1), but the decoder takes any text there as an
- * extension, so "5 6" is read as a chunk of 5 where another parser
+ * RFC 9112 7.1.1); the decoder took any text there as an
+ * extension, so "5 6" was read as a chunk of 5 where another parser
  * could read 0x56 or refuse it. */
 static void test_chunked_size_junk(void **state)
 {
