@@ -15,8 +15,8 @@
 # (slowloris, idle keep-alive) run in the background, side by side, while
 # the rest goes on, so that the whole file takes about 20 s.  After every
 # group the server must still answer; under an ASan build its log must
-# hold no sanitizer report.  Checks named "BUG-n" pin the bug of that
-# number found by these tests (all fixed; see the commit log of the front).
+# hold no sanitizer report.  Checks named "BUG-n" pin the bugs these
+# tests found in the front (see its commit log for the fixes).
 DIR=$(cd "$(dirname "$0")" && pwd)
 . "$DIR/server_lib.sh"
 
