@@ -85,6 +85,32 @@ const modes = {
     process.stdout.write(`${n}|${c.closed ? 1 : 0}|${c.got.length}\n`);
     c.s.destroy();
   },
+  // splits PORT FILE WANT: FILE in two writes 15 ms apart, cut after
+  // every byte k in turn (10 connections at a time); prints the cuts
+  // whose "statuses|closed" was not WANT, with what they got, or "ok".
+  async splits() {
+    const data = fs.readFileSync(args[0]);
+    const bad = [];
+    const one = async (k) => {
+      const c = open();
+      await until(() => c.connected, 2000);
+      c.s.write(data.subarray(0, k));
+      await sleep(15);
+      c.s.write(data.subarray(k));
+      await until(() => c.closed, 3000);
+      const got = `${statuses(c.got.toString('latin1'))}|${c.closed ? 1 : 0}`;
+      if (got !== args[1])
+        bad.push(`${k}:${got}`);
+      c.s.destroy();
+    };
+    for (let k = 1; k < data.length; k += 10) {
+      const batch = [];
+      for (let j = k; j < k + 10 && j < data.length; j++)
+        batch.push(one(j));
+      await Promise.all(batch);
+    }
+    process.stdout.write((bad.length ? bad.join(' ') : 'ok') + '\n');
+  },
   // bytes PORT FILE: the file one byte per write (2 ms apart).
   async bytes() {
     const data = fs.readFileSync(args[0]);

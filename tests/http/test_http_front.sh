@@ -295,6 +295,13 @@ last=$(curl -si -H 'Connection: close' "http://127.0.0.1:$PORT/app.js" | wc -c)
 got=$("${FRONT[@]}" slowread "$PORT" "$TMP/slowread.req" 700)
 check "300 pipelined answers to a stalled reader" "$got" "300|1|$((299 * one + last))"
 
+# Four requests (an empty line first, a length-framed body, a chunked
+# body, bare LF endings) in two writes, cut after every byte in turn:
+# the same four answers.
+req split "\r\nGET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabcGET /healthz HTTP/1.1\r\nHost: t\r\n\r\nGET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n3;x\r\nabc\r\n0\r\nT: 1\r\n\r\nGET /healthz HTTP/1.1\nHost: t\nConnection: close\n\n"
+got=$("${FRONT[@]}" splits "$PORT" "$TMP/split.req" '200 200 200 200|1')
+check "requests cut at every byte" "$got" ok
+
 # --- chunked bodies ---------------------------------------------------------
 CH="${LOGIN}Transfer-Encoding: chunked\r\n\r\n"
 rawreq chext "${CH}a;name=\"v;x\"\r\n${B:0:10}\r\n28 ; x\r\n${B:10}\r\n0;end\r\nX-Trailer: 1\r\nY: 2\r\n\r\n$CLOSE"
