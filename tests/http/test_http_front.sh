@@ -415,6 +415,9 @@ check "1,000 idle connections held" "$(cat "$TMP/hold2.out") $(cat "$TMP/hold3.o
     '500 500 500 500'
 got=$("${FRONT[@]}" conns "$PORT" 127.0.0.4 600 1500)
 check "per-address limit" "$got" 512
+sleep 0.3
+got=$("${FRONT[@]}" conns "$PORT" 127.0.0.4 512 1000)
+check "per-address slots given back on close" "$got" 512
 alive "many connections"
 
 # --- a random mix of valid and mutated requests, pieces and resets ----------
@@ -422,6 +425,11 @@ read -r nconn nans < <("${FRONT[@]}" mix "$PORT" 3000 1)
 ((${nconn:-0} > 100 && ${nans:-0} > 100)) && pass ||
     fail "the mix ran: $nconn connections, $nans answers"
 alive "a random mix of requests"
+# Every connection of the mix gave its per-address slot back (the slow
+# group holds 4 more of the 512).
+sleep 0.3
+got=$("${FRONT[@]}" conns "$PORT" 127.0.0.1 500 1000)
+check "per-address count after the mix" "$got" 500
 
 # --- BUG-5: out of file descriptors -----------------------------------------
 # A second server with 80 descriptors (about 20 in use at start) meets 75
