@@ -124,19 +124,27 @@ const modes = {
     report(c);
     c.s.destroy();
   },
-  // linger PORT FILE: the head in FILE, then 512 KiB of body in 32 KiB
-  // writes 60 ms apart (under the server's 1 MiB linger cap), reading
-  // all along; statuses|closed.  (Past the cap the server resets the
-  // connection: the answer is still in the client's kernel, but Node
-  // drops it at the first EPIPE.)
+  // linger PORT FILE [fast]: the head in FILE, then 512 KiB of body in
+  // 32 KiB writes 60 ms apart, or ("fast") as much as the socket takes
+  // for 1.5 s, reading all along; statuses|closed.  (Past the server's
+  // linger cap it resets the connection: the answer is still in the
+  // client's kernel, but Node drops it at the first EPIPE.)
   async linger() {
     const c = open();
     await until(() => c.connected, 2000);
     c.s.write(fs.readFileSync(args[0]));
     const chunk = Buffer.alloc(32768, 'a');
-    for (let i = 0; i < 16 && !c.closed && !c.s.destroyed; i++) {
-      c.s.write(chunk);
-      await sleep(60);
+    const fast = args[1] === 'fast';
+    const end = Date.now() + 1500;
+    for (let i = 0; (fast ? Date.now() < end : i < 16) && !c.closed &&
+                    !c.s.destroyed; i++) {
+      if (fast) {
+        if (!c.s.write(chunk))
+          await new Promise((r) => { c.s.once('drain', r); setTimeout(r, 50); });
+      } else {
+        c.s.write(chunk);
+        await sleep(60);
+      }
     }
     await until(() => c.closed, 3000);
     report(c);

@@ -358,6 +358,8 @@ check "long method logged shortened" "$(tail -1 "$LOG" | grep -c 'method=AAAAAAA
 req big413 "${LOGIN}Content-Length: 50000000\r\n\r\n"
 got=$("${FRONT[@]}" linger "$PORT" "$TMP/big413.req")
 check "413 reaches a client that keeps sending" "$got" '413|1'
+got=$("${FRONT[@]}" linger "$PORT" "$TMP/big413.req" fast)
+check "413 reaches a client that writes flat out" "$got" '413|1'
 alive "lingering close"
 
 # --- BUG-2: a head that fills the first read buffer, its body later ---------
