@@ -38,6 +38,10 @@ struct jwtd_key {
      * by jwtd__hmac_prepare (RFC 2104 2).  Only ever copied from, so a
      * key shared by many threads needs no lock (alg_hmac.c). */
     EVP_MD_CTX *hmac_pad[3][2];
+    /* JWTD_KEY_HMAC: for the same three digests, a fresh state (no data
+     * absorbed, nothing secret).  Copied over a thread's working context
+     * after each MAC, to wipe it without freeing it (alg_hmac.c). */
+    EVP_MD_CTX *hmac_blank[3];
     /* Every other type: the OpenSSL key (public or private). */
     EVP_PKEY *pkey;
     /* Every other type: verify contexts set up once and reused, taken
@@ -78,9 +82,9 @@ jwtd_err jwtd__verify_raw(const jwtd_key *key, jwtd_alg alg,
                           const unsigned char *in, size_t in_len,
                           const unsigned char *sig, size_t sig_len);
 
-/* Fills key->hmac_pad from key->secret; JWTD_ERR_NOMEM or
- * JWTD_ERR_INTERNAL on failure.  jwtd__hmac_release frees the states
- * (OpenSSL wipes them); both accept a key with none. */
+/* Fills key->hmac_pad and key->hmac_blank from key->secret;
+ * JWTD_ERR_NOMEM or JWTD_ERR_INTERNAL on failure.  jwtd__hmac_release
+ * frees the states (OpenSSL wipes them); both accept a key with none. */
 jwtd_err jwtd__hmac_prepare(jwtd_key *key);
 void jwtd__hmac_release(jwtd_key *key);
 

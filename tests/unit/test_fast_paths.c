@@ -11,7 +11,8 @@
  * time spans, the claims table past its inline entries, the per-thread
  * header memory's copy of the decoded header, the short-copy helper, an
  * output buffer lent from the stack, and a signed payload larger than
- * the signer's stack scratch.
+ * the signer's stack scratch, and the per-thread HMAC working context
+ * across digests, keys and threads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,8 +23,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
+#include <pthread.h>
 
 #include "base64url.h"
+#include "internal.h"
 #include "json.h"
 #include "jwtd/jwtd.h"
 
@@ -429,6 +433,62 @@ static void test_sign_large_payload(void **state)
     jwtd_key_free(key);
 }
 
+/* One thread's working HMAC context moving between SHA-256, -384 and
+ * -512 and between two keys, each MAC against OpenSSL's one-shot HMAC;
+ * then the same from a second thread (whose context is freed when it
+ * ends: LeakSanitizer checks that in the sanitizer build). */
+static void *mac_rounds(void *arg)
+{
+    static const char *const names[] = {"SHA256", "SHA384", "SHA512"};
+    static const jwtd_alg algs[] = {JWTD_ALG_HS256, JWTD_ALG_HS384,
+                                    JWTD_ALG_HS512};
+    static const unsigned char msg[] = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0";
+    static const char k1[] = "first key, thirty-two bytes long";
+    static const char k2[] = "second";
+    jwtd_key *keys[2] = {NULL, NULL};
+    int r, ok = 1;
+
+    (void)arg;
+    if (jwtd_key_from_secret(k1, strlen(k1), &keys[0]) != JWTD_OK ||
+        jwtd_key_from_secret(k2, strlen(k2), &keys[1]) != JWTD_OK)
+        ok = 0;
+    for (r = 0; ok && r < 30; r++) {
+        int d = (r * 7) % 3, k = r % 2;
+        unsigned char sig[JWTD__MAX_SIG], want[EVP_MAX_MD_SIZE];
+        size_t sl = 0, wl = 0;
+
+        if (jwtd__sign_raw(keys[k], algs[d], msg, sizeof(msg) - 1, sig,
+                           &sl) != JWTD_OK ||
+            EVP_Q_mac(NULL, "HMAC", NULL, names[d], NULL,
+                      k ? k2 : k1, strlen(k ? k2 : k1), msg,
+                      sizeof(msg) - 1, want, sizeof(want), &wl) == NULL ||
+            sl != wl || memcmp(sig, want, wl) != 0 ||
+            jwtd__verify_raw(keys[k], algs[d], msg, sizeof(msg) - 1, sig,
+                             sl) != JWTD_OK)
+            ok = 0;
+        sig[0] ^= 1;
+        if (ok && jwtd__verify_raw(keys[k], algs[d], msg, sizeof(msg) - 1,
+                                   sig, sl) != JWTD_ERR_SIGNATURE)
+            ok = 0;
+    }
+    jwtd_key_free(keys[0]);
+    jwtd_key_free(keys[1]);
+    return ok ? arg : NULL;
+}
+
+static void test_hmac_working_context(void **state)
+{
+    pthread_t t;
+    void *res = NULL;
+    int marker;
+
+    (void)state;
+    assert_ptr_equal(mac_rounds(&marker), &marker);
+    assert_int_equal(pthread_create(&t, NULL, mac_rounds, &marker), 0);
+    assert_int_equal(pthread_join(t, &res), 0);
+    assert_ptr_equal(res, &marker);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_copy_lengths),
         cmocka_unit_test(test_jbuf_lent),
         cmocka_unit_test(test_sign_large_payload),
+        cmocka_unit_test(test_hmac_working_context),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
