@@ -440,6 +440,8 @@ check "per-address count after the mix" "$got" 500
 (ulimit -n 80 && exec "$BIN" serve --port 0 --db "$DB" --key "$TMP/key" \
      --log-level info >"$TMP/fd.out" 2>"$TMP/fd.log") &
 FD_PID=$!
+# Stopped on any exit, like the main server.
+trap 'kill "$FD_PID" 2>/dev/null; cleanup' EXIT
 FD_PORT=
 for ((i = 0; i < 100; i++)); do
     [[ -n $FD_PORT ]] && break
@@ -467,6 +469,7 @@ else
 fi
 kill -TERM $FD_PID
 wait $FD_PID
+trap cleanup EXIT
 check "no sanitizer report (descriptor-starved server)" \
     "$(grep -c 'AddressSanitizer\|LeakSanitizer\|runtime error' "$TMP/fd.log")" 0
 
