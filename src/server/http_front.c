@@ -114,6 +114,7 @@ struct worker {
     int ep;
     int wake;                   /* eventfd: resumes and stop requests */
     bool listening;
+    int64_t paused_ms;          /* listener paused: out of descriptors */
     pthread_mutex_t lock;       /* guards resumed */
     struct jwtd__conn *resumed;
     struct jwtd__conn *conns;
@@ -737,9 +738,16 @@ static void accept_some(struct worker *w)
         int one = 1;
 
         if (fd < 0) {
-            if (errno == EMFILE || errno == ENFILE)
+            if ((errno == EMFILE || errno == ENFILE) && w->listening) {
+                /* The listener stays readable: out of the loop for a
+                 * second, or the worker spins (and logs) until a
+                 * descriptor frees. */
                 jwtd__log(JWTD__LOG_WARN, "out of file descriptors: "
-                          "connection left waiting");
+                          "not accepting for a second");
+                epoll_ctl(w->ep, EPOLL_CTL_DEL, f->lfd, NULL);
+                w->listening = false;
+                w->paused_ms = now_ms();
+            }
             return;
         }
         if (atomic_fetch_add(&f->nconns, 1) >= f->lim.max_connections) {
@@ -794,6 +802,18 @@ static void expire(struct worker *w, int64_t now)
     int64_t idle = (int64_t)f->lim.idle_seconds * 1000;
     int64_t head = (int64_t)f->lim.head_seconds * 1000;
     struct jwtd__conn *c = w->conns, *next;
+
+    if (w->paused_ms != 0 && now - w->paused_ms >= 1000 &&
+        !atomic_load(&f->stopping)) {
+        struct epoll_event ev;
+
+        memset(&ev, 0, sizeof(ev));
+        ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+        ev.data.ptr = &listen_tag;
+        if (epoll_ctl(w->ep, EPOLL_CTL_ADD, f->lfd, &ev) == 0)
+            w->listening = true;
+        w->paused_ms = 0;
+    }
 
     for (; c != NULL; c = next) {
         bool late = false;

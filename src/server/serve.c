@@ -9,6 +9,7 @@
  * password is.  Exit codes: 0 after a clean shutdown, 1 when the server
  * cannot start, 2 for a usage or configuration mistake.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -272,10 +273,32 @@ static const char *session_settings(struct jwtd__srv *srv,
 }
 
 /* As many connections as the open-file limit allows, up to the cap. */
-static unsigned connection_limit(void)
+/* Descriptors open now (the store's files and connections, the log):
+ * what the connection limit must leave room for. */
+static unsigned open_descriptors(void)
+{
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+    unsigned n = 0;
+
+    if (d == NULL)
+        return 64;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n > 0 ? n - 1 : 0;   /* not the directory's own */
+}
+
+/* Connections the front may hold: the open-file limit (raised as far as
+ * allowed) less what is open already, two per worker (epoll, eventfd)
+ * and a margin for what opens later (SQLite journals, PostgreSQL
+ * reconnections).  Should it still run out, the front pauses accepting
+ * for a second rather than spin (http_front.c). */
+static unsigned connection_limit(unsigned threads)
 {
     struct rlimit rl;
-    rlim_t want = JWTD__HTTP_MAX_CONNECTIONS + 64;
+    rlim_t want = JWTD__HTTP_MAX_CONNECTIONS + 64, reserved;
 
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
         return 1000;
@@ -284,9 +307,10 @@ static unsigned connection_limit(void)
         (void)setrlimit(RLIMIT_NOFILE, &rl);
         (void)getrlimit(RLIMIT_NOFILE, &rl);
     }
-    if (rl.rlim_cur >= want)
+    reserved = (rlim_t)open_descriptors() + 2u * threads + 32u;
+    if (rl.rlim_cur >= reserved + JWTD__HTTP_MAX_CONNECTIONS)
         return JWTD__HTTP_MAX_CONNECTIONS;
-    return rl.rlim_cur > 128 ? (unsigned)(rl.rlim_cur - 64) : 64;
+    return rl.rlim_cur > reserved ? (unsigned)(rl.rlim_cur - reserved) : 1;
 }
 
 static void banner(const char *bind, unsigned port, unsigned threads,
@@ -491,7 +515,8 @@ static int run(const struct jwtd__serve_config *cfg)
     signal(SIGPIPE, SIG_IGN);
 
     http = jwtd__http_start(&srv, v[JWTD__OPT_BIND], port, threads,
-                            connection_limit(), errbuf, sizeof(errbuf));
+                            connection_limit(threads), errbuf,
+                            sizeof(errbuf));
     if (http == NULL) {
         jwtd__log(JWTD__LOG_ERROR, "%s", errbuf);
         goto out;
