@@ -324,7 +324,8 @@ static void conn_close(struct jwtd__conn *c)
         w->conns = c->next;
     if (c->next != NULL)
         c->next->prev = c->prev;
-    addr_release(w->f, c->key);
+    if (c->key[0] != 0)
+        addr_release(w->f, c->key);
     atomic_fetch_sub(&w->f->nconns, 1);
     free(c);
 }
@@ -733,6 +734,7 @@ static void accept_some(struct worker *w)
         socklen_t sl = sizeof(ss);
         struct jwtd__conn *c;
         unsigned char key[17] = {0};
+        char peer[INET6_ADDRSTRLEN] = "-";
         int fd = accept4(f->lfd, (struct sockaddr *)&ss, &sl,
                          SOCK_NONBLOCK | SOCK_CLOEXEC);
         int one = 1;
@@ -756,18 +758,29 @@ static void accept_some(struct worker *w)
             continue;
         }
         key[0] = (unsigned char)ss.ss_family;
-        if (ss.ss_family == AF_INET)
+        if (ss.ss_family == AF_INET) {
             memcpy(key + 1, &((struct sockaddr_in *)&ss)->sin_addr, 4);
-        else if (ss.ss_family == AF_INET6)
+            inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, peer,
+                      sizeof(peer));
+        } else if (ss.ss_family == AF_INET6) {
             memcpy(key + 1, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
-        if (!addr_acquire(f, key)) {
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+                      peer, sizeof(peer));
+        }
+        /* A trusted proxy carries every client: its connections count in
+         * the total only.  key[0] = 0 marks them uncounted. */
+        if (f->app.unlimited != NULL &&
+            f->app.unlimited(f->app.cls, peer))
+            key[0] = 0;
+        if (key[0] != 0 && !addr_acquire(f, key)) {
             atomic_fetch_sub(&f->nconns, 1);
             close(fd);
             continue;
         }
         c = calloc(1, sizeof(*c));
         if (c == NULL) {
-            addr_release(f, key);
+            if (key[0] != 0)
+                addr_release(f, key);
             atomic_fetch_sub(&f->nconns, 1);
             close(fd);
             continue;
@@ -775,13 +788,7 @@ static void accept_some(struct worker *w)
         c->fd = fd;
         c->w = w;
         memcpy(c->key, key, sizeof(key));
-        memcpy(c->peer, "-", 2);
-        if (ss.ss_family == AF_INET)
-            inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
-                      c->peer, sizeof(c->peer));
-        else if (ss.ss_family == AF_INET6)
-            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-                      c->peer, sizeof(c->peer));
+        memcpy(c->peer, peer, sizeof(peer));
         /* Answers leave in one send; no reason to hold them back. */
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
         c->active_ms = c->head_ms = now_ms();

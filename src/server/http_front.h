@@ -41,6 +41,10 @@ struct jwtd__front_app {
     /* The request is over: its answer sent (aborted false), or the
      * connection was lost first.  rq is not used again. */
     void (*done)(void *cls, struct jwtd__conn *c, void *rq, bool aborted);
+    /* Optional: whether connections from this peer address (text) are
+     * exempt from max_per_address (trusted proxies, which carry many
+     * clients). */
+    bool (*unlimited)(void *cls, const char *peer);
 };
 
 struct jwtd__front_limits {

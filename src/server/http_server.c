@@ -315,6 +315,16 @@ static void on_done(void *cls, struct jwtd__conn *conn, void *rq,
     atomic_fetch_sub(&h->in_flight, 1);
 }
 
+/* Behind --trusted-proxy every client arrives from the proxy: the
+ * per-address connection limit would cap the whole site at 512. */
+static bool on_unlimited(void *cls, const char *peer)
+{
+    struct jwtd__http *h = cls;
+
+    return h->srv->proxies.count > 0 &&
+           jwtd__proxies_contains(&h->srv->proxies, peer);
+}
+
 struct jwtd__http *jwtd__http_start(const struct jwtd__srv *srv,
                                     const char *bind, unsigned port,
                                     unsigned threads,
@@ -348,6 +358,7 @@ struct jwtd__http *jwtd__http_start(const struct jwtd__srv *srv,
     app.run = on_run;
     app.fail = on_fail;
     app.done = on_done;
+    app.unlimited = on_unlimited;
     lim.threads = threads;
     lim.max_connections = max_connections;
     lim.max_per_address = JWTD__HTTP_MAX_PER_IP;

@@ -232,4 +232,26 @@ http GET /healthz
 check "healthy after the flood" "$code" 200
 kill -0 "$SERVER_PID" 2>/dev/null && pass || fail "server died"
 
+# Behind --trusted-proxy every client arrives from the proxy's address:
+# the proxy is exempt from the per-address limit (it still counts in
+# the total), or one proxy would cap the whole site at 512.
+stop_server
+start_server --trusted-proxy 127.0.0.1
+node -e '
+  const net = require("net");
+  const port = Number(process.argv[1]);
+  const socks = [];
+  let closed = 0;
+  for (let i = 0; i < 700; i++) {
+    const s = net.connect(port, "127.0.0.1");
+    s.on("error", () => {});
+    s.on("close", () => { closed++; });
+    socks.push(s);
+  }
+  setTimeout(() => {
+    socks.forEach((s) => s.destroy());
+    process.stdout.write(String(closed));
+  }, 1500);' "$PORT" >"$TMP/flood"
+check "trusted proxy: 700 connections, none refused" "$(cat "$TMP/flood")" 0
+
 summary
