@@ -218,12 +218,30 @@ static bool content_length(const char *s, uint64_t *out)
     return true;
 }
 
+/* RFC 9112 3.2 / RFC 3986 3.2: Host = uri-host [ ":" port ], where a
+ * host is a reg-name (unreserved, %HH, sub-delims) or a bracketed IP
+ * literal.  Only the alphabet is checked: what matters is that no
+ * white space, '/', '@', '?' or '#' can make another reader see a
+ * different authority. */
+static bool host_ok(const char *v)
+{
+    for (; *v != '\0'; v++) {
+        unsigned char c = (unsigned char)*v;
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') ||
+              (c != '\0' && strchr("-._~%!$&'()*+,;=:[]", c) != NULL)))
+            return false;
+    }
+    return true;
+}
+
 /* What the fields say about framing and the connection. */
 static unsigned semantics(const char *buf, struct jwtd__head *h,
                           const char **why)
 {
     unsigned cl = 0, te = 0, host = 0, i;
-    const char *te_value = NULL;
+    const char *te_value = NULL, *host_value = NULL;
     bool close = false, keep = false;
 
     for (i = 0; i < h->nfields; i++) {
@@ -249,8 +267,10 @@ static unsigned semantics(const char *buf, struct jwtd__head *h,
             }
             break;
         case 'h':
-            if (strcasecmp(name, "Host") == 0)
+            if (strcasecmp(name, "Host") == 0) {
                 host++;
+                host_value = value;
+            }
             break;
         case 'e':
             if (strcasecmp(name, "Expect") == 0 &&
@@ -280,6 +300,10 @@ static unsigned semantics(const char *buf, struct jwtd__head *h,
     /* RFC 9112 3.2: exactly one Host in HTTP/1.1. */
     if (host > 1 || (host == 0 && h->minor == 1)) {
         *why = host > 1 ? "more than one Host" : "missing Host";
+        return 400;
+    }
+    if (host == 1 && !host_ok(host_value)) {
+        *why = "invalid Host";
         return 400;
     }
     h->keep_alive = !close && (h->minor == 1 || keep);

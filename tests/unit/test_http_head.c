@@ -432,6 +432,16 @@ static void test_host(void **state)
             "more than one Host");
     REFUSED("GET / HTTP/1.0\r\nHost: a\r\nhost: b\r\n\r\n", 400,
             "more than one Host");
+    /* A Host another reader could take for a different authority. */
+    REFUSED("GET / HTTP/1.1\r\nHost: a b/c@d\r\n\r\n", 400, "invalid Host");
+    REFUSED("GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400, "invalid Host");
+    REFUSED("GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", 400, "invalid Host");
+    REFUSED("GET / HTTP/1.0\r\nHost: a\tb\r\n\r\n", 400, "invalid Host");
+    assert_int_equal(PARSE("GET / HTTP/1.1\r\nHost: a.example:5000\r\n\r\n"),
+                     0);
+    assert_int_equal(PARSE("GET / HTTP/1.1\r\nHost: [::1]:5000\r\n\r\n"), 0);
+    assert_int_equal(PARSE("GET / HTTP/1.1\r\nHost: xn--bcher-kva.t\r\n\r\n"),
+                     0);
     /* An empty Host is allowed (RFC 9110 7.2), HTTP/1.0 may omit it. */
     assert_int_equal(PARSE("GET / HTTP/1.1\r\nHost:\r\n\r\n"), 0);
     assert_int_equal(PARSE("GET / HTTP/1.0\r\n\r\n"), 0);
