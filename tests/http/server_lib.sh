@@ -139,6 +139,24 @@ login() {
     [[ $code == 200 ]] && token=$(json b.token)
 }
 
+# raw FILE: sends the bytes of FILE on a new connection to the server and
+# reads what comes back until it closes or 3 s pass; sets $statuses (the
+# status code of every answer, space-separated, in order), $rawclosed (1
+# when the server closed within the 3 s), $rawbody (the last line) and
+# $got ("statuses|closed").  A status line may follow the previous body
+# on the same line, hence grep -o.
+raw() {
+    exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+    cat "$1" >&3 2>/dev/null
+    timeout 3 cat <&3 >"$TMP/raw" 2>/dev/null
+    rawclosed=$(($? != 124))
+    exec 3<&-
+    statuses=$(grep -ao 'HTTP/1\.1 [0-9][0-9][0-9] ' "$TMP/raw" |
+               cut -d' ' -f2 | tr '\n' ' ' | sed 's/ $//')
+    rawbody=$(tr -d '\r' <"$TMP/raw" | tail -1)
+    got="$statuses|$rawclosed"
+}
+
 # node_sign PAYLOAD_JSON OPTIONS_JSON: a token signed by jsonwebtoken with
 # the shared key.
 node_sign() {

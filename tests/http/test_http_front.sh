@@ -28,19 +28,7 @@ FRONT=(node "$DIR/front.js")
 "${FRONT[@]}" slow "$PORT" >"$TMP/slow.out" 2>&1 &
 SLOW_PID=$!
 
-# raw FILE: sends the bytes of FILE on a new connection and reads until
-# the server closes or 3 s pass; sets $statuses (every status code, in
-# order), $rawclosed (1 when the server closed) and $got ("statuses|closed").
-raw() {
-    exec 3<>"/dev/tcp/127.0.0.1/$PORT"
-    cat "$1" >&3 2>/dev/null
-    timeout 3 cat <&3 >"$TMP/raw" 2>/dev/null
-    rawclosed=$(($? != 124))
-    exec 3<&-
-    statuses=$(grep -ao 'HTTP/1\.1 [0-9][0-9][0-9] ' "$TMP/raw" |
-               cut -d' ' -f2 | tr '\n' ' ' | sed 's/ $//')
-    got="$statuses|$rawclosed"
-}
+# raw FILE (server_lib.sh) sends a request file on its own connection.
 
 # req NAME TEXT: writes $TMP/NAME.req from printf-escaped TEXT.
 req() {
