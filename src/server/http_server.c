@@ -116,6 +116,29 @@ static char *decode_path(const char *target)
     return p;
 }
 
+/* RFC 9112 3.2.2: a server must accept a target in absolute form
+ * ("http://host/path").  Its path is what is routed; its authority must
+ * name the same host as the Host field, or the two could be read as
+ * different sites (the CSRF origin check reads Host).  Returns the
+ * origin-form part of target ("/" when the authority ends it), or NULL
+ * when the authority and Host differ. */
+static const char *origin_form(const char *target, const char *host)
+{
+    size_t skip, n;
+
+    if (strncasecmp(target, "http://", 7) == 0)
+        skip = 7;
+    else if (strncasecmp(target, "https://", 8) == 0)
+        skip = 8;
+    else
+        return target;
+    n = strcspn(target + skip, "/?");
+    if (host == NULL || strlen(host) != n ||
+        strncasecmp(target + skip, host, n) != 0)
+        return NULL;
+    return target[skip + n] == '/' ? target + skip + n : "/";
+}
+
 static const char *error_code(unsigned status)
 {
     switch (status) {
@@ -198,6 +221,13 @@ static void *on_begin(void *cls, struct jwtd__conn *conn, unsigned status,
                        sizeof(req->method));
     client_address(h->srv, conn, req->addr);
     req->login_pool = h->logins;
+    if (status == 0 && (target = origin_form(target,
+                                             jwtd__hdr(conn, "Host"))) ==
+                           NULL) {
+        status = 400;
+        why = "request target and Host name different hosts";
+        target = "-";
+    }
     rs->path = decode_path(status == 0 ? target : "-");
     if (rs->path == NULL) {
         free(rs);

@@ -202,6 +202,16 @@ req okauth "GET /api/me HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer $T\r\nConne
 raw "$TMP/okauth.req"
 check "the same token without the NUL" "$statuses" 200
 
+# A target in absolute form is accepted (RFC 9112 3.2.2) when its
+# authority is the Host; otherwise the two name different sites: 400.
+req absok "GET http://t/healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n" ""
+raw "$TMP/absok.req"
+check "absolute-form target" "$statuses" 200
+req absbad "GET http://evil.example/api/me HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer $T\r\n" ""
+raw "$TMP/absbad.req"
+check "absolute-form target naming another host" "$statuses $rawclosed $rawbody" \
+    '400 1 {"error":"invalid_request","error_description":"request target and Host name different hosts"}'
+
 # HTTP/1.1 without Host (RFC 9112 3.2).
 req nohost "GET /healthz HTTP/1.1\r\n" ""
 raw "$TMP/nohost.req"
