@@ -126,15 +126,15 @@ jwtd__store_rc jwtd__firstrun_admin(jwtd__store *st, const char *db_path,
         set_err(errbuf, errlen, "cannot hash the admin password");
         goto out;
     }
-    if (!tty) {
-        if (jwtd__admin_password_path(db_path, final, sizeof(final)) != 0) {
-            set_err(errbuf, errlen, "store path too long");
-            goto out;
-        }
-        if (write_temp(final, pw, tmp, sizeof(tmp), errbuf, errlen) != 0) {
-            tmp[0] = '\0';
-            goto out;
-        }
+    /* The file is written on a terminal too, so that the same
+     * copy-and-paste sign-in works however the server was started. */
+    if (jwtd__admin_password_path(db_path, final, sizeof(final)) != 0) {
+        set_err(errbuf, errlen, "store path too long");
+        goto out;
+    }
+    if (write_temp(final, pw, tmp, sizeof(tmp), errbuf, errlen) != 0) {
+        tmp[0] = '\0';
+        goto out;
     }
     rc = jwtd__store_user_add(st, "admin", hash, "admin", &id);
     if (rc == JWTD__STORE_EXISTS) {
@@ -150,13 +150,6 @@ jwtd__store_rc jwtd__firstrun_admin(jwtd__store *st, const char *db_path,
     }
     if (created != NULL)
         *created = true;
-    if (tty) {
-        printf("jwtd: created user 'admin' with password %s\n"
-               "jwtd: it is shown only this once; change it with "
-               "'jwtd user passwd admin'\n", pw);
-        fflush(stdout);
-        goto out;
-    }
     if (rename(tmp, final) != 0) {
         /* Nobody could learn this password: take the user back so the
          * next start tries again. */
@@ -169,6 +162,10 @@ jwtd__store_rc jwtd__firstrun_admin(jwtd__store *st, const char *db_path,
         goto out;
     }
     tmp[0] = '\0';
+    if (tty) {
+        printf("jwtd: created user 'admin' with password %s\n", pw);
+        fflush(stdout);
+    }
     if (log != NULL)
         fprintf(log, "jwtd: created user 'admin'; its password is in %s "
                 "(readable only by its owner)\n", final);

@@ -334,10 +334,7 @@ static void banner(const char *bind, unsigned port, unsigned threads,
             "-H 'Content-Type: application/json' \\\n"
             "      -d '{\"username\":\"admin\",\"password\":\"...\"}'\n",
             JWTD_VERSION, host, port, threads, host, port);
-    if (admin_created && isatty(STDOUT_FILENO))
-        fprintf(stderr, "  The password of 'admin' was printed above, "
-                "once; change it with 'jwtd user passwd admin'.\n");
-    else if (stat(pwfile, &sb) == 0)
+    if (stat(pwfile, &sb) == 0)
         fprintf(stderr, "  The first password of 'admin' is in %s "
                 "(readable only by you).\n", pwfile);
     else
