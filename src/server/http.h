@@ -357,6 +357,9 @@ unsigned jwtd__route_app_css(const struct jwtd__srv *srv,
 unsigned jwtd__route_healthz(const struct jwtd__srv *srv,
                              struct jwtd__conn *conn,
                              struct jwtd__req *req);
+unsigned jwtd__route_favicon(const struct jwtd__srv *srv,
+                             struct jwtd__conn *conn,
+                             struct jwtd__req *req);
 unsigned jwtd__route_jwks(const struct jwtd__srv *srv,
                           struct jwtd__conn *conn,
                           struct jwtd__req *req);

@@ -76,6 +76,19 @@ unsigned jwtd__route_healthz(const struct jwtd__srv *srv,
                          sizeof(body) - 1, JWTD__RESP_NO_STORE, NULL);
 }
 
+/* Browsers ask for /favicon.ico on every page; a 404 shows as an error
+ * in every console.  "No icon", cacheable for a day. */
+unsigned jwtd__route_favicon(const struct jwtd__srv *srv,
+                             struct jwtd__conn *conn,
+                             struct jwtd__req *req)
+{
+    static const char *const hdrs[] = {"Cache-Control",
+                                       "public, max-age=86400", NULL};
+
+    (void)srv;
+    return jwtd__respond(conn, req, 204, NULL, "", 0, 0, hdrs);
+}
+
 /* Whether an If-None-Match value lists etag (RFC 9110 13.1.2: a
  * comma-separated list of entity tags, or "*"; the weak comparison of
  * 13.2.3 applies, so a W/ prefix is ignored). */

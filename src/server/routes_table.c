@@ -14,6 +14,7 @@ static const struct jwtd__route routes[] = {
     {"/app.js", "GET, HEAD", jwtd__route_app_js, NULL},
     {"/app.css", "GET, HEAD", jwtd__route_app_css, NULL},
     {"/healthz", "GET, HEAD", jwtd__route_healthz, NULL},
+    {"/favicon.ico", "GET, HEAD", jwtd__route_favicon, NULL},
     {"/.well-known/jwks.json", "GET, HEAD", jwtd__route_jwks, NULL},
     {"/api/login", "POST", NULL, jwtd__route_login},
     {"/api/logout", "POST", NULL, jwtd__route_logout},

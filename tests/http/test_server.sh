@@ -26,6 +26,9 @@ start_server --login-max-failures 100
 http GET /healthz
 check "healthz status" "$code" 200
 check "healthz body" "$body" '{"status":"ok"}'
+# Browsers ask for it on every page: "no icon", not a console error.
+http GET /favicon.ico
+check "favicon" "$code $body $(hdr Cache-Control)" '204  public, max-age=86400'
 
 http GET /
 check "page status" "$code" 200
