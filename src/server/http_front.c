@@ -279,8 +279,12 @@ static void set_interest(struct jwtd__conn *c, uint32_t events)
     c->interest = events;
 }
 
+/* A request head holds a bearer token or a session cookie: bytes that
+ * leave use are wiped before the buffer is reused or freed. */
 static void release_in(struct jwtd__conn *c)
 {
+    if (c->in != NULL)
+        explicit_bzero(c->in, c->in_len);
     buf_put(c->w, c->in, c->in_cap);
     c->in = NULL;
     c->in_len = c->in_cap = c->in_pos = 0;
@@ -402,9 +406,12 @@ static void answer_out(struct jwtd__conn *c)
     }
     /* Keep-alive: what follows this request moves to the front. */
     if (c->in_pos < c->in_len) {
+        size_t was = c->in_len;
+
         memmove(c->in, c->in + c->in_pos, c->in_len - c->in_pos);
         c->in_len -= c->in_pos;
         c->in_pos = 0;
+        explicit_bzero(c->in + c->in_len, was - c->in_len);
     } else {
         release_in(c);
     }
@@ -663,15 +670,15 @@ static void on_readable(struct jwtd__conn *c)
 
         if (cap > JWTD__HTTP_MAX_HEAD + BUF_SIZE)
             cap = JWTD__HTTP_MAX_HEAD + BUF_SIZE;
-        p = c->in_cap == BUF_SIZE ? malloc(cap) : realloc(c->in, cap);
+        /* Not realloc: the old block is wiped before it goes. */
+        p = malloc(cap);
         if (p == NULL) {
             conn_close(c);
             return;
         }
-        if (c->in_cap == BUF_SIZE) {
-            memcpy(p, c->in, c->in_len);
-            buf_put(c->w, c->in, c->in_cap);
-        }
+        memcpy(p, c->in, c->in_len);
+        explicit_bzero(c->in, c->in_len);
+        buf_put(c->w, c->in, c->in_cap);
         c->in = p;
         c->in_cap = cap;
     }
