@@ -46,10 +46,16 @@ int jwtd__cli_open_store(const char *path, bool create, jwtd__store **st)
                       path);
         return JWTD__EXIT_REJECT;
     }
+    bool is_new = strstr(path, "://") == NULL && stat(path, &sb) != 0;
+
     if (jwtd__store_open(path, st, err, sizeof(err)) != JWTD__STORE_OK) {
         jwtd__cli_msg("%s", err);
         return JWTD__EXIT_REJECT;
     }
+    /* Said aloud: a user added to a new store in the wrong directory is
+     * one a running server never sees. */
+    if (is_new)
+        jwtd__cli_msg("created a new store at '%s'", path);
     return 0;
 }
 

@@ -71,7 +71,8 @@ j "" key list --db "$WORK/typo.db"
 check "key list: no such store" 1 "" '*'
 
 j "$PW"$'\n' user add Alice --roles admin,ops
-check "add" 0 "added user 'alice' (id 1)" ""
+check "add" 0 "added user 'alice' (id 1)" \
+    "jwtd: created a new store at '$JWTD_DB'"
 truth "store is mode 0600" \
     test "$(stat -c %a "$JWTD_DB")" = 600
 
@@ -176,12 +177,13 @@ truth "user --help" test $rc -eq 0 -a "${out:0:34}" = \
 
 # --db beats JWTD_DB; without either, ./jwtd.db.
 j "$PW" user add erin --db "$WORK/other.db"
-check "--db" 0 "added user 'erin' (id 1)" ""
+check "--db" 0 "added user 'erin' (id 1)" \
+    "jwtd: created a new store at '$WORK/other.db'"
 truth "--db file made" test -f "$WORK/other.db"
 mkdir "$WORK/cwd"
 out=$(cd "$WORK/cwd" && JWTD_DB= "$BIN" user add frank <<<"$PW" 2>&1)
 truth "default ./jwtd.db" test -f "$WORK/cwd/jwtd.db" -a \
-    "$out" = "added user 'frank' (id 1)"
+    "$out" = "jwtd: created a new store at 'jwtd.db'"$'\n'"added user 'frank' (id 1)"
 j "$PW"$'\n' user add zed --db /nonexistent-dir/x.db
 check "unopenable store" 1 "" \
     "jwtd: cannot open /nonexistent-dir/x.db: No such file or directory"
