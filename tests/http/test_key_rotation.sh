@@ -113,4 +113,28 @@ tp=$(node -e 'const { calculateJwkThumbprint } = require(process.argv[1] +
 check "kid of a --key secret is its JWK thumbprint" "$(header "$token")" \
     "HS256 $tp"
 stop_server
+
+# --- a JWKS larger than the front's 64 KiB scratch ---
+# 400 ES256 keys (retired ones stay published until their tokens
+# expire) make a document of about 66 KB: the answer then takes the
+# front's own allocation (read here by a rate-limited client).
+DB=$TMP/big.db
+"$BIN" key generate --alg ES256 --db "$DB" >/dev/null 2>&1
+for ((i = 0; i < 399; i++)); do
+    "$BIN" key rotate --db "$DB" >/dev/null || break
+done
+serve_store
+curl -s --limit-rate 100k -o "$TMP/big.json" \
+    -w '%{http_code} %{size_download}' \
+    "http://127.0.0.1:$PORT/.well-known/jwks.json" >"$TMP/big.out"
+read -r big_code big_size <"$TMP/big.out"
+check "big JWKS answered" "$big_code" 200
+((big_size > 65536)) && pass || fail "big JWKS only $big_size bytes"
+check "big JWKS is whole JSON with every key" "$(node -e '
+    const j = JSON.parse(require("fs").readFileSync(process.argv[1]));
+    process.stdout.write(String(j.keys.length));' "$TMP/big.json")" 400
+check "HEAD announces the same length" "$(curl -sI \
+    "http://127.0.0.1:$PORT/.well-known/jwks.json" |
+    tr -d '\r' | sed -n 's/^[Cc]ontent-[Ll]ength: //p')" "$big_size"
+stop_server
 summary
