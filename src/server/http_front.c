@@ -1131,9 +1131,8 @@ bool jwtd__conn_send(struct jwtd__conn *c, unsigned status,
     o.over = false;
     format_answer(c, &o, status, hdrs, body, len);
     if (o.over) {
-        /* A large answer: measure, then format into its own memory. */
-        o.p = NULL;
-        o.cap = 0;
+        /* A large answer (a JWKS of hundreds of keys): its own memory,
+         * sized for the body, every field and the fixed lines. */
         o.len = 0;
         o.over = false;
         o.cap = len + 8192;
