@@ -85,6 +85,7 @@ http {
     upstream jwtd {
 $(cat "$TMP/upstreams")
         keepalive 64;
+        keepalive_timeout 10s;
     }
     server {
         listen 127.0.0.1:$NG_PORT;
@@ -92,6 +93,7 @@ $(cat "$TMP/upstreams")
             proxy_pass http://jwtd;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
         }
     }
 }

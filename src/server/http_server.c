@@ -74,12 +74,21 @@ static bool scan_xff(void *cls, const char *name, const char *value,
 static void client_address(const struct jwtd__srv *srv,
                            struct jwtd__conn *conn, char *out)
 {
+    static atomic_bool warned;
     struct xff_scan x = {0, NULL, 0};
 
     if (srv->proxies.count > 0)
         jwtd__hdr_each(conn, scan_xff, &x);
     jwtd__client_addr(&srv->proxies, jwtd__conn_peer(conn), x.value, x.len,
                       x.count, out);
+    /* A trusted proxy that does not say who its client is makes every
+     * client one address: they share its login budget.  Said once. */
+    if (x.count == 0 && srv->proxies.count > 0 &&
+        jwtd__proxies_contains(&srv->proxies, out) &&
+        !atomic_exchange(&warned, true))
+        jwtd__log(JWTD__LOG_WARN, "trusted proxy %s sent no "
+                  "X-Forwarded-For: its clients share one address for the "
+                  "login throttle (docs/SCALING.md)", out);
 }
 
 static int hexval(unsigned char c)

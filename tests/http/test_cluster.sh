@@ -120,6 +120,7 @@ http {
         server 127.0.0.1:${PORTS[1]};
         server 127.0.0.1:${PORTS[2]};
         keepalive 16;
+        keepalive_timeout 10s;
     }
     server {
         listen 127.0.0.1:$NG_PORT;
