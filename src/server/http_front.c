@@ -448,7 +448,8 @@ static bool send_continue(struct jwtd__conn *c)
            errno == EAGAIN || errno == EWOULDBLOCK;
 }
 
-/* A complete head sits at in[0..head_len). */
+/* A complete head sits at in[0..head_len); head_len 0: the head
+ * outgrew JWTD__HTTP_MAX_HEAD before it ended (431). */
 static void start_request(struct jwtd__conn *c, size_t head_len)
 {
     struct jwtd__front *f = c->w->f;
@@ -469,7 +470,13 @@ static void start_request(struct jwtd__conn *c, size_t head_len)
     c->head_len = head_len;
     c->in_pos = head_len;
     c->in_head = false;
-    status = jwtd__http_parse_head(c->in, head_len, &r->head, &why);
+    if (head_len == 0) {
+        memset(&r->head, 0, offsetof(struct jwtd__head, fields));
+        status = 431;
+        why = "request header fields too large";
+    } else {
+        status = jwtd__http_parse_head(c->in, head_len, &r->head, &why);
+    }
     if (status != 0) {
         /* Method and target may be half-parsed: show neither. */
         r->head.method_len = r->head.target_len = 0;
@@ -597,30 +604,7 @@ static void advance(struct jwtd__conn *c)
         end = jwtd__http_head_end(c->in, c->in_len, &c->scanned);
         if (end == 0 && c->in_len < JWTD__HTTP_MAX_HEAD)
             return;             /* wait for the rest */
-        if (end == 0 || end > JWTD__HTTP_MAX_HEAD) {
-            struct request *r = req_get(c->w);
-            void *app;
-
-            if (r == NULL) {
-                conn_close(c);
-                return;
-            }
-            memset(&r->head, 0, offsetof(struct jwtd__head, fields));
-            r->app = NULL;
-            c->rq = r;
-            c->in[0] = '\0';
-            c->close_after = true;
-            app = f->app.begin(f->app.cls, c, 431,
-                               "request header fields too large");
-            if (app == NULL) {
-                conn_close(c);
-                return;
-            }
-            r->app = app;
-            after_app(c);
-            return;
-        }
-        start_request(c, end);
+        start_request(c, end <= JWTD__HTTP_MAX_HEAD ? end : 0);
         return;
     }
     if (c->state == S_BODY) {
@@ -730,12 +714,9 @@ static void accept_some(struct worker *w)
     struct jwtd__front *f = w->f;
     int k;
 
-    if (atomic_load(&f->stopping)) {
-        if (w->listening)
-            epoll_ctl(w->ep, EPOLL_CTL_DEL, f->lfd, NULL);
-        w->listening = false;
+    /* Quiesced: the worker loop drops the listener after this round. */
+    if (atomic_load(&f->stopping))
         return;
-    }
     for (k = 0; k < 4; k++) {
         struct sockaddr_storage ss;
         socklen_t sl = sizeof(ss);

@@ -166,17 +166,15 @@ static void decide(struct jwtd__conn *conn, struct req_state *rs,
     struct jwtd__req *req = &rs->req;
     const struct jwtd__route *route = jwtd__route_find(rs->path);
     uint64_t announced;
-    bool body = jwtd__conn_has_body(conn, &announced);
-    unsigned close_flag = body ? JWTD__RESP_CLOSE : 0;
+    /* Answered before a body is read: its bytes are still on the wire,
+     * so the connection closes after the answer. */
+    const char *const *close_if_body = jwtd__conn_has_body(conn, &announced)
+                                           ? close_hdr : NULL;
     jwtd__handler handler = NULL;
 
     if (route == NULL) {
-        jwtd__respond(conn, req, 404, "application/json",
-                      "{\"error\":\"not_found\","
-                      "\"error_description\":\"no such path\"}",
-                      strlen("{\"error\":\"not_found\","
-                             "\"error_description\":\"no such path\"}"),
-                      JWTD__RESP_NO_STORE | close_flag, NULL);
+        jwtd__respond_error(conn, req, 404, "not_found", "no such path",
+                            close_if_body);
         return;
     }
     if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
@@ -184,30 +182,21 @@ static void decide(struct jwtd__conn *conn, struct req_state *rs,
     else if (strcmp(method, "POST") == 0)
         handler = route->post;
     if (handler == NULL) {
-        const char *hdrs[] = {"Allow", route->allow, NULL};
+        const char *hdrs[] = {"Allow", route->allow, "Connection", "close",
+                              NULL};
 
-        jwtd__respond(conn, req, 405, "application/json",
-                      "{\"error\":\"method_not_allowed\","
-                      "\"error_description\":\"method not allowed\"}",
-                      strlen("{\"error\":\"method_not_allowed\","
-                             "\"error_description\":\"method not "
-                             "allowed\"}"),
-                      JWTD__RESP_NO_STORE | close_flag, hdrs);
+        if (close_if_body == NULL)
+            hdrs[2] = NULL;
+        jwtd__respond_error(conn, req, 405, "method_not_allowed",
+                            "method not allowed", hdrs);
         return;
     }
     req->route = route;
     if (announced > JWTD__HTTP_MAX_BODY) {
-        /* Refused unread: the connection is closed after the answer
-         * because the body's bytes are still on the wire. */
         jwtd__log(JWTD__LOG_INFO, "body of %" PRIu64 " bytes refused",
                   announced);
-        jwtd__respond(conn, req, 413, "application/json",
-                      "{\"error\":\"payload_too_large\","
-                      "\"error_description\":\"request body too large\"}",
-                      strlen("{\"error\":\"payload_too_large\","
-                             "\"error_description\":\"request body too "
-                             "large\"}"),
-                      JWTD__RESP_NO_STORE | JWTD__RESP_CLOSE, NULL);
+        jwtd__respond_error(conn, req, 413, "payload_too_large",
+                            "request body too large", close_hdr);
     }
 }
 
@@ -417,34 +406,35 @@ unsigned jwtd__http_port(const struct jwtd__http *h)
     return jwtd__front_port(h->front);
 }
 
+/* Waits up to ms for the requests in flight to complete. */
+static void drain(struct jwtd__http *h, int ms)
+{
+    int waited_ms;
+
+    for (waited_ms = 0; atomic_load(&h->in_flight) > 0 && waited_ms < ms;
+         waited_ms += 20) {
+        struct timespec ts = {0, 20 * 1000 * 1000};
+
+        nanosleep(&ts, NULL);
+    }
+}
+
 void jwtd__http_stop(struct jwtd__http *h)
 {
-    int waited_ms = 0;
-
     if (h == NULL)
         return;
     /* Stop accepting first; idle keep-alive connections do not count,
      * only requests that have started and not yet completed. */
     jwtd__front_quiesce(h->front);
-    while (atomic_load(&h->in_flight) > 0 &&
-           waited_ms < JWTD__HTTP_DRAIN_SECONDS * 1000) {
-        struct timespec ts = {0, 20 * 1000 * 1000};
-
-        nanosleep(&ts, NULL);
-        waited_ms += 20;
-    }
+    drain(h, JWTD__HTTP_DRAIN_SECONDS * 1000);
     if (atomic_load(&h->in_flight) > 0)
         jwtd__log(JWTD__LOG_WARN, "stopping with %ld request(s) still "
                   "running", atomic_load(&h->in_flight));
     /* Resumes every suspended login (failing those still queued) while
      * the workers still run to answer them. */
     jwtd__login_pool_free(h->logins);
-    for (waited_ms = 0; atomic_load(&h->in_flight) > 0 && waited_ms < 1000;
-         waited_ms += 20) {
-        struct timespec ts = {0, 20 * 1000 * 1000};
-
-        nanosleep(&ts, NULL);
-    }
+    /* The resumed logins' answers leave from the workers. */
+    drain(h, 1000);
     jwtd__front_stop(h->front);
     free(h);
 }
