@@ -341,8 +341,9 @@ const char *jwtd__head_field(const char *buf, const struct jwtd__head *h,
 /* ------------------------------------------------------------ chunked */
 
 enum {
-    CH_SIZE = 0, CH_SIZE_BWS, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR, CH_DATA_LF,
-    CH_TRAILER_START, CH_TRAILER, CH_TRAILER_LF, CH_END_LF, CH_DONE
+    CH_SIZE = 0, CH_SIZE_BWS, CH_EXT, CH_SIZE_LF, CH_DATA, CH_DATA_CR,
+    CH_DATA_LF, CH_TRAILER_START, CH_TRAILER, CH_TRAILER_LF, CH_END_LF,
+    CH_DONE
 };
 
 /* Bounds on what is skipped: chunk extensions and trailers are read and
