@@ -455,6 +455,7 @@ static void start_request(struct jwtd__conn *c, size_t head_len)
     struct jwtd__front *f = c->w->f;
     struct request *r = req_get(c->w);
     const char *why = NULL;
+    uint64_t announced;
     unsigned status;
     bool body;
 
@@ -492,8 +493,7 @@ static void start_request(struct jwtd__conn *c, size_t head_len)
         conn_close(c);
         return;
     }
-    body = status == 0 && (r->head.chunked ||
-                           (r->head.has_length && r->head.content_length));
+    body = status == 0 && jwtd__conn_has_body(c, &announced);
     if (c->answered || status != 0) {
         /* Answered before its body: the body's bytes are still on the
          * wire, so the connection cannot be reused. */
